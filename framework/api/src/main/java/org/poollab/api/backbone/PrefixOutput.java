@@ -1,0 +1,14 @@
+package org.poollab.api.backbone;
+
+import java.util.Optional;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * What a backbone returns for a prefix token that a pooling asked for (how {@code cls} works).
+ *
+ * @param state the token's final state before the backbone's final norm, {@code [B, d]}
+ * @param attention its last-block attention to the patch tokens, heads averaged, renormalised to sum to 1,
+ *                  {@code [B, N]}; empty if the backbone has no attention
+ */
+public record PrefixOutput(SDVariable state, Optional<SDVariable> attention) {
+}

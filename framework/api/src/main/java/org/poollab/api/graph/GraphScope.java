@@ -1,0 +1,107 @@
+package org.poollab.api.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Where a component builds its part of a SameDiff graph: a name prefix for its parameters, the seeded initialiser,
+ * the floating type, and the registry of per-step random inputs. Parameters are get-or-create by full name, so
+ * building the same component twice in one graph (multi-crop views) shares its weights.
+ */
+public final class GraphScope {
+
+    private final SameDiff sameDiff;
+    private final String prefix;
+    private final Shared shared;
+
+    private record Shared(ParamInit init, DataType dataType, List<StochasticInput> stochasticInputs) {
+    }
+
+    private GraphScope(SameDiff sameDiff, String prefix, Shared shared) {
+        this.sameDiff = sameDiff;
+        this.prefix = prefix;
+        this.shared = shared;
+    }
+
+    /**
+     * The root scope of a new model graph.
+     *
+     * @param sameDiff the graph
+     * @param dataType FLOAT for training, DOUBLE for gradient checks
+     * @param seed seeds parameter initialisation
+     */
+    public static GraphScope root(SameDiff sameDiff, DataType dataType, long seed) {
+        return new GraphScope(sameDiff, "", new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>()));
+    }
+
+    /** The SameDiff graph being built. */
+    public SameDiff sd() {
+        return sameDiff;
+    }
+
+    /** The floating type of every parameter and activation. */
+    public DataType dataType() {
+        return shared.dataType();
+    }
+
+    /** The seeded initialiser. */
+    public ParamInit init() {
+        return shared.init();
+    }
+
+    /** A nested scope: names inside it are prefixed with {@code name/}. */
+    public GraphScope child(String name) {
+        return new GraphScope(sameDiff, qualify(name) + "/", shared);
+    }
+
+    /** The full graph name of a local name in this scope. */
+    public String qualify(String localName) {
+        return prefix + localName;
+    }
+
+    /**
+     * A trainable parameter, created with {@code initial} the first time and returned as is afterwards.
+     *
+     * @param localName the name inside this scope
+     * @param initial the initial value (ignored when the parameter already exists)
+     */
+    public SDVariable parameter(String localName, INDArray initial) {
+        String name = qualify(localName);
+        if (sameDiff.hasVariable(name)) {
+            SDVariable existing = sameDiff.getVariable(name);
+            if (existing.getVariableType() != VariableType.VARIABLE) {
+                throw new IllegalStateException(name + " already exists and is not a parameter");
+            }
+            return existing;
+        }
+        return sameDiff.var(name, initial);
+    }
+
+    /**
+     * A per-sample keep mask for stochastic depth, shape {@code [B, 1, ..., 1]} of the given rank; see
+     * {@link StochasticInput}. Returns {@code null} when {@code dropProbability} is 0 (nothing to drop).
+     */
+    public SDVariable keepMask(String localName, double dropProbability, int rank) {
+        if (dropProbability <= 0) {
+            return null;
+        }
+        String name = qualify(localName);
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = -1;
+        SDVariable mask = sameDiff.placeHolder(name, dataType(), shape);
+        shared.stochasticInputs().add(new StochasticInput(name, dropProbability, rank));
+        return mask;
+    }
+
+    /** Every random input registered so far, in creation order. */
+    public List<StochasticInput> stochasticInputs() {
+        return Collections.unmodifiableList(shared.stochasticInputs());
+    }
+}

@@ -1,0 +1,110 @@
+package org.poollab.api.graph;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * Graph building blocks with the numerics SPEC requires. Plugins receive this by constructor injection so that
+ * every plugin gets the same exact GELU, the same LayerNorm with epsilon and the same stable softmax instead of
+ * SameDiff's built-ins (DL4J-NOTES: {@code sd.nn.gelu} is an approximation, {@code sd.nn.layerNorm} has no
+ * epsilon, {@code logSoftmax(x, dim)} has a broken gradient).
+ */
+public class Layers {
+
+    /** Standard deviation of the truncated-normal weight initialisation (timm ViT). */
+    public static final double WEIGHT_STD = 0.02;
+
+    /**
+     * A fully connected layer on vectors.
+     *
+     * @param x {@code [B, in]}
+     * @return {@code [B, out]}
+     */
+    public SDVariable linear(GraphScope scope, String name, SDVariable x, int in, int out, boolean bias) {
+        GraphScope layer = scope.child(name);
+        SDVariable weight = layer.parameter("W", layer.init().truncatedNormal(WEIGHT_STD, in, out));
+        SDVariable y = x.mmul(weight);
+        return bias ? y.add(layer.parameter("b", layer.init().zeros(out))) : y;
+    }
+
+    /**
+     * A fully connected layer applied to every token.
+     *
+     * @param tokens N
+     * @param x {@code [B, N, in]}
+     * @return {@code [B, N, out]}
+     */
+    public SDVariable linearTokens(GraphScope scope, String name, SDVariable x, int tokens, int in, int out,
+                                   boolean bias) {
+        // tensorMmul's gradient fails in M2.1 (tensormmul_bp shape error): flatten the tokens instead.
+        SDVariable rows = linear(scope, name, x.reshape(-1, in), in, out, bias); // [B*N, out]
+        return rows.reshape(-1, tokens, out);
+    }
+
+    /**
+     * LayerNorm over the last axis with a learnable gain (ones) and bias (zeros):
+     * {@code (x - mean) / sqrt(var + eps) * g + b}, biased variance as in PyTorch.
+     *
+     * @param x {@code [..., dim]} of the given rank
+     * @return same shape as {@code x}
+     */
+    public SDVariable layerNorm(GraphScope scope, String name, SDVariable x, int rank, int dim, double eps) {
+        GraphScope layer = scope.child(name);
+        int last = rank - 1;
+        SDVariable centred = x.sub(x.mean(true, last));
+        SDVariable variance = centred.mul(centred).mean(true, last);
+        SDVariable normalised = centred.mul(scope.sd().math.rsqrt(variance.add(eps)));
+        SDVariable gain = layer.parameter("gain", layer.init().ones(dim));
+        SDVariable shift = layer.parameter("bias", layer.init().zeros(dim));
+        return normalised.mul(gain).add(shift);
+    }
+
+    /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}; any shape. */
+    public SDVariable gelu(SameDiff sd, SDVariable x) {
+        return x.mul(sd.math.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0)).mul(0.5);
+    }
+
+    /** Numerically stable softmax along {@code axis}; any shape. */
+    public SDVariable softmax(SameDiff sd, SDVariable x, int axis) {
+        SDVariable shifted = x.sub(x.max(true, axis));
+        SDVariable exp = sd.math.exp(shifted);
+        return exp.div(exp.sum(true, axis));
+    }
+
+    /**
+     * Numerically stable log-softmax over the classes.
+     *
+     * @param logits {@code [B, K]}
+     * @return {@code [B, K]}
+     */
+    public SDVariable logSoftmax(SameDiff sd, SDVariable logits) {
+        SDVariable shifted = logits.sub(logits.max(true, 1));
+        return shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, 1)));
+    }
+
+    /**
+     * Per-head weighted sum of tokens: {@code u_b[h] = sum_j a_bhj v_bj[h]}, where head {@code h} owns the
+     * channel block {@code [h*d/H, (h+1)*d/H)}.
+     *
+     * @param weights {@code [B, H, N]}
+     * @param values {@code [B, N, d]} with {@code d} divisible by {@code H}
+     * @return {@code [B, d]}
+     */
+    public SDVariable weightedSum(SameDiff sd, SDVariable weights, SDVariable values, int heads, int tokens,
+                                  int dim) {
+        int headDim = dim / heads;
+        SDVariable perHead = sd.permute(values.reshape(-1, tokens, heads, headDim), 0, 2, 1, 3); // [B, H, N, d/H]
+        SDVariable rows = sd.expandDims(weights, 2); // [B, H, 1, N]
+        return sd.mmul(rows, perHead).reshape(-1, dim); // [B, H, 1, d/H] -> [B, d]
+    }
+
+    /**
+     * Mean over tokens.
+     *
+     * @param tokens {@code [B, N, d]}
+     * @return {@code [B, d]}
+     */
+    public SDVariable tokenMean(SDVariable tokens) {
+        return tokens.mean(1);
+    }
+}

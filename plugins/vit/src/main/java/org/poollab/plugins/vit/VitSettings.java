@@ -1,0 +1,53 @@
+package org.poollab.plugins.vit;
+
+import org.poollab.api.backbone.Grid;
+import org.poollab.api.backbone.ImageShape;
+import org.poollab.api.param.ParamException;
+import org.poollab.api.param.Params;
+
+/**
+ * A ViT's configuration, checked against the base input shape.
+ *
+ * @param input the base image shape (the positional embedding's grid)
+ * @param patch patch size
+ * @param dim d
+ * @param depth blocks
+ * @param heads attention heads
+ * @param hidden MLP hidden width
+ * @param dropPath stochastic depth rate of the last block
+ * @param qkvBias bias in the qkv map
+ * @param lnEps LayerNorm epsilon
+ */
+record VitSettings(ImageShape input, int patch, int dim, int depth, int heads, int hidden, double dropPath,
+                   boolean qkvBias, double lnEps) {
+
+    static VitSettings from(Params params, ImageShape input) {
+        int patch = params.getInt("patch");
+        int dim = params.getInt("dim");
+        int heads = params.getInt("heads");
+        if (input.height() % patch != 0 || input.width() % patch != 0) {
+            throw new ParamException("patch", "is " + patch + " but must divide the image size "
+                    + input.height() + "x" + input.width());
+        }
+        if (dim % heads != 0) {
+            throw new ParamException("heads", "is " + heads + " but must divide dim = " + dim);
+        }
+        int hidden = (int) Math.round(dim * params.getDouble("mlpRatio"));
+        return new VitSettings(input, patch, dim, params.getInt("depth"), heads, hidden,
+                params.getDouble("dropPath"), params.getBoolean("qkvBias"), params.getDouble("lnEps"));
+    }
+
+    /** The patch grid of an image of the given shape. */
+    Grid grid(ImageShape image) {
+        if (image.height() % patch != 0 || image.width() % patch != 0) {
+            throw new IllegalArgumentException("image " + image.height() + "x" + image.width()
+                    + " is not divisible by the patch size " + patch);
+        }
+        return new Grid(image.height() / patch, image.width() / patch);
+    }
+
+    /** Stochastic depth rate of block {@code index}: linear from 0 to {@code dropPath} (timm, DINO). */
+    double dropPathOf(int index) {
+        return depth == 1 ? dropPath : dropPath * index / (depth - 1);
+    }
+}
