@@ -44,7 +44,7 @@ public final class GlobalMaxPooling implements Pooling {
         SDVariable tokens = features.tokens();
         SDVariable pooled = tokens.max(1); // [B, N, d] -> [B, d]
         // A token's share of the channels whose maximum it holds; ties share. Carries no gradient.
-        SDVariable winners = scope.sd().math.eq(tokens, tokens.max(true, 1)).castTo(scope.dataType()); // [B, N, d]
+        SDVariable winners = scope.sd().eq(tokens, tokens.max(true, 1)).castTo(scope.dataType()); // [B, N, d]
         SDVariable counts = winners.sum(2); // [B, N]
         return new PoolingResult(pooled, Optional.of(counts.div(counts.sum(true, 1))));
     }

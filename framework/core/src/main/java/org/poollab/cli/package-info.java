@@ -1,0 +1,2 @@
+/** The {@code poollab} command line: run, validate, plugins, mlflow. */
+package org.poollab.cli;

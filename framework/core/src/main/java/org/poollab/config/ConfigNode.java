@@ -1,0 +1,188 @@
+package org.poollab.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one YAML mapping with typed accessors that fill in defaults, check ranges and record every value read
+ * into a resolved copy (what is logged to MLflow). {@link #rejectUnknownKeys()} then refuses keys nobody read.
+ */
+final class ConfigNode {
+
+    private final String path;
+    private final Map<String, Object> raw;
+    private final Map<String, Object> resolved;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    ConfigNode(String path, Map<String, Object> raw, Map<String, Object> resolved) {
+        this.path = path;
+        this.raw = raw;
+        this.resolved = resolved;
+    }
+
+    /** The root node of a parsed file. */
+    static ConfigNode root(Object parsed, Map<String, Object> resolved) {
+        if (!(parsed instanceof Map<?, ?>)) {
+            throw new ConfigException("", "the file must be a YAML mapping (key: value lines), e.g. 'experiment: x'");
+        }
+        return new ConfigNode("", asStringMap("", parsed), resolved);
+    }
+
+    /** A nested mapping; absent means empty. */
+    ConfigNode section(String key) {
+        known.add(key);
+        Object value = raw.get(key);
+        Map<String, Object> child = new LinkedHashMap<>();
+        resolved.put(key, child);
+        if (value == null) {
+            return new ConfigNode(pathOf(key), Map.of(), child);
+        }
+        return new ConfigNode(pathOf(key), asStringMap(pathOf(key), value), child);
+    }
+
+    /** A free-form mapping passed to a plugin (validated later against the plugin's specs). */
+    Map<String, Object> freeMap(String key) {
+        known.add(key);
+        Object value = raw.get(key);
+        Map<String, Object> map = value == null ? Map.of() : asStringMap(pathOf(key), value);
+        resolved.put(key, new LinkedHashMap<>(map));
+        return map;
+    }
+
+    String string(String key, String defaultValue) {
+        Object value = take(key, defaultValue);
+        if (value != null && !(value instanceof String)) {
+            throw problem(key, "is '" + value + "' but must be text");
+        }
+        return (String) value;
+    }
+
+    /** A required string. */
+    String requiredString(String key, String example) {
+        String value = string(key, null);
+        if (value == null || value.isBlank()) {
+            throw problem(key, "is missing; add it, e.g. '" + key + ": " + example + "'");
+        }
+        return value;
+    }
+
+    String choice(String key, String defaultValue, List<String> allowed) {
+        String value = string(key, defaultValue);
+        if (!allowed.contains(value)) {
+            throw problem(key, "is '" + value + "' but must be one of " + allowed);
+        }
+        return value;
+    }
+
+    int integer(String key, int defaultValue, int min, int max) {
+        return checkInt(key, take(key, defaultValue), min, max);
+    }
+
+    /** An integer that may be null (written null or none). */
+    Integer optionalInteger(String key, int min) {
+        Object value = take(key, null);
+        if (value == null || "none".equals(value)) {
+            resolved.put(key, null);
+            return null;
+        }
+        return checkInt(key, value, min, Integer.MAX_VALUE);
+    }
+
+    long longValue(String key, long defaultValue) {
+        Object value = take(key, defaultValue);
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        throw problem(key, "is '" + value + "' but must be an integer");
+    }
+
+    double number(String key, double defaultValue, double min, double max) {
+        Object value = take(key, defaultValue);
+        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
+            throw problem(key, "is '" + value + "' but must be a number between " + min + " and " + max);
+        }
+        double v = number.doubleValue();
+        if (v < min || v > max) {
+            throw problem(key, "is " + v + " but must be between " + min + " and " + max);
+        }
+        resolved.put(key, v);
+        return v;
+    }
+
+    boolean bool(String key, boolean defaultValue) {
+        Object value = take(key, defaultValue);
+        if (!(value instanceof Boolean b)) {
+            throw problem(key, "is '" + value + "' but must be true or false");
+        }
+        return b;
+    }
+
+    List<Integer> integerList(String key, List<Integer> defaultValue, int min) {
+        Object value = take(key, defaultValue);
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw problem(key, "is '" + value + "' but must be a non-empty list of integers, e.g. [10, 20]");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (Object item : list) {
+            out.add(checkInt(key, item, min, Integer.MAX_VALUE));
+        }
+        resolved.put(key, List.copyOf(out));
+        return List.copyOf(out);
+    }
+
+    /** Refuses keys that no accessor read: typos must not be silently ignored. */
+    void rejectUnknownKeys() {
+        for (String key : raw.keySet()) {
+            if (!known.contains(key)) {
+                throw problem(key, "is not a known key" + (known.isEmpty() ? "" : "; known keys here: "
+                        + String.join(", ", known)));
+            }
+        }
+    }
+
+    String pathOf(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    ConfigException problem(String key, String message) {
+        return new ConfigException(pathOf(key), message);
+    }
+
+    private Object take(String key, Object defaultValue) {
+        known.add(key);
+        Object value = raw.containsKey(key) ? raw.get(key) : defaultValue;
+        resolved.put(key, value);
+        return value;
+    }
+
+    private int checkInt(String key, Object value, int min, int max) {
+        if (!(value instanceof Integer i)) {
+            throw problem(key, "is '" + value + "' but must be an integer" + range(min, max));
+        }
+        if (i < min || i > max) {
+            throw problem(key, "is " + i + " but must be an integer" + range(min, max));
+        }
+        return i;
+    }
+
+    private static String range(int min, int max) {
+        return max == Integer.MAX_VALUE ? " >= " + min : " between " + min + " and " + max;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asStringMap(String path, Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new ConfigException(path, "is '" + value + "' but must be a mapping of keys to values");
+        }
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String)) {
+                throw new ConfigException(path, "has the key '" + key + "', but keys must be text");
+            }
+        }
+        return (Map<String, Object>) map;
+    }
+}

@@ -1,0 +1,20 @@
+package org.poollab.config;
+
+import java.util.List;
+
+/**
+ * k-NN evaluation (SPEC §7).
+ *
+ * @param k the neighbourhood sizes to report
+ * @param temperature T of the {@code exp(sim / T)} vote
+ * @param everyEpochs evaluate after every this many epochs (and always at the end)
+ * @param batchSize images per feature-extraction batch
+ * @param memoryBudgetMb memory for one chunk of the similarity matrix
+ */
+public record EvalConfig(List<Integer> k, double temperature, int everyEpochs, int batchSize, int memoryBudgetMb) {
+
+    /** Copies the list. */
+    public EvalConfig {
+        k = List.copyOf(k);
+    }
+}

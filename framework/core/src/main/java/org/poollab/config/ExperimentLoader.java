@@ -1,0 +1,105 @@
+package org.poollab.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Loads an experiment file safely (plain YAML types only, bounded aliases, size limit), applies
+ * {@code --set a.b=v} overrides and validates the result.
+ */
+public final class ExperimentLoader {
+
+    /** Experiment files are a few hundred bytes; anything this large is a mistake or an attack. */
+    static final long MAX_FILE_BYTES = 256 * 1024;
+
+    private ExperimentLoader() {
+    }
+
+    /**
+     * @param file the experiment file
+     * @param overrides {@code dotted.key=value} strings; values are parsed as YAML scalars or flow lists
+     * @throws ConfigException naming the file, the YAML path and the fix
+     */
+    public static ExperimentConfig load(Path file, List<String> overrides) {
+        String text = readText(file);
+        Object parsed = parse(text, file.toString());
+        for (String override : overrides) {
+            parsed = applyOverride(parsed, override);
+        }
+        return ExperimentReader.read(parsed);
+    }
+
+    private static String readText(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("", "experiment file " + file + " does not exist; pass a path such as "
+                        + "experiments/quickstart.yaml");
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigException("", "experiment file " + file + " is " + Files.size(file)
+                        + " bytes; the limit is " + MAX_FILE_BYTES);
+            }
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static Object parse(String text, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit((int) MAX_FILE_BYTES);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        try {
+            return yaml.load(text);
+        } catch (YAMLException e) {
+            String detail = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").trim();
+            throw new ConfigException("", source + " is not valid YAML: " + detail);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object applyOverride(Object parsed, String override) {
+        int equals = override.indexOf('=');
+        if (equals <= 0) {
+            throw new ConfigException("", "--set expects key=value (e.g. --set trainer.epochs=2), got '"
+                    + override + "'");
+        }
+        String path = override.substring(0, equals).trim();
+        Object value = parse(override.substring(equals + 1), "--set " + path);
+        Map<String, Object> root = parsed instanceof Map<?, ?> ? deepCopy((Map<String, Object>) parsed)
+                : new LinkedHashMap<>();
+        Map<String, Object> node = root;
+        String[] keys = path.split("\\.");
+        for (int i = 0; i < keys.length - 1; i++) {
+            Object child = node.get(keys[i]);
+            if (child == null) {
+                child = new LinkedHashMap<String, Object>();
+                node.put(keys[i], child);
+            } else if (!(child instanceof Map<?, ?>)) {
+                throw new ConfigException(String.join(".", java.util.Arrays.copyOf(keys, i + 1)),
+                        "is a value, so --set " + path + " cannot descend into it");
+            }
+            node = (Map<String, Object>) child;
+        }
+        node.put(keys[keys.length - 1], value);
+        return root;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : v));
+        return copy;
+    }
+}

@@ -1,0 +1,95 @@
+package org.poollab.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a parsed experiment file into a validated {@link ExperimentConfig}; all defaults live here. */
+final class ExperimentReader {
+
+    static final String DEFAULT_DATA_PATH = "/usr/share/datasets/fashion-mnist";
+
+    private ExperimentReader() {
+    }
+
+    static ExperimentConfig read(Object parsed) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        ConfigNode root = ConfigNode.root(parsed, resolved);
+        String experiment = root.requiredString("experiment", "quickstart");
+        long seed = root.longValue("seed", 0);
+        DataConfig data = data(root.section("data"));
+        ComponentConfig backbone = component(root.section("backbone"), "vit");
+        ComponentConfig pooling = component(root.section("pooling"), "simpool");
+        TrainerConfig trainer = trainer(root.section("trainer"));
+        EvalConfig eval = eval(root.section("eval"));
+        TrackingConfig tracking = tracking(root.section("tracking"));
+        root.rejectUnknownKeys();
+        return new ExperimentConfig(experiment, seed, data, backbone, pooling, trainer, eval, tracking, resolved);
+    }
+
+    private static DataConfig data(ConfigNode node) {
+        DataConfig config = new DataConfig(
+                node.choice("dataset", "fashion-mnist", List.of("fashion-mnist")),
+                Path.of(node.string("path", DEFAULT_DATA_PATH)),
+                node.optionalInteger("trainSubset", 1),
+                node.optionalInteger("testSubset", 1),
+                node.number("mean", 0.2860, 0, 1),
+                node.number("std", 0.3530, 1e-6, 10),
+                node.integer("cropPadding", 2, 0, 16),
+                node.bool("flip", true));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    private static ComponentConfig component(ConfigNode node, String defaultId) {
+        ComponentConfig config = new ComponentConfig(node.string("id", defaultId), node.string("preset", null),
+                node.freeMap("params"));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    private static TrainerConfig trainer(ConfigNode node) {
+        String id = node.choice("id", "supervised", List.of("supervised"));
+        int epochs = node.integer("epochs", 1, 1, 10_000);
+        int batchSize = node.integer("batchSize", 128, 1, 65_536);
+        double smoothing = node.number("labelSmoothing", 0.1, 0, 0.99);
+        OptimizerConfig optimizer = optimizer(node.section("optimizer"));
+        int logEvery = node.integer("logEvery", 20, 1, 1_000_000);
+        node.rejectUnknownKeys();
+        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery);
+    }
+
+    private static OptimizerConfig optimizer(ConfigNode node) {
+        double lr = node.number("lr", 1e-3, 1e-9, 10);
+        OptimizerConfig config = new OptimizerConfig(lr,
+                node.number("minLr", 1e-5, 0, lr),
+                node.number("weightDecay", 0.05, 0, 10),
+                node.number("warmupFraction", 0.1, 0, 1),
+                node.number("clipGrad", 3.0, 0, 1e6),
+                node.number("beta1", 0.9, 0, 0.999999),
+                node.number("beta2", 0.999, 0, 0.999999),
+                node.number("eps", 1e-8, 1e-12, 1));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    private static EvalConfig eval(ConfigNode node) {
+        ConfigNode knn = node.section("knn");
+        List<Integer> k = knn.integerList("k", List.of(10, 20, 100, 200), 1);
+        double temperature = knn.number("temperature", 0.07, 1e-4, 100);
+        knn.rejectUnknownKeys();
+        EvalConfig config = new EvalConfig(k, temperature,
+                node.integer("everyEpochs", 1, 1, 10_000),
+                node.integer("batchSize", 500, 1, 65_536),
+                node.integer("memoryBudgetMb", 256, 1, 65_536));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    private static TrackingConfig tracking(ConfigNode node) {
+        TrackingConfig config = new TrackingConfig(node.string("uri", null), node.string("runName", null));
+        node.rejectUnknownKeys();
+        return config;
+    }
+}

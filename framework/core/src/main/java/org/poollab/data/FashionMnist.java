@@ -1,0 +1,59 @@
+package org.poollab.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads Fashion-MNIST from the IDX files of the Debian package {@code dataset-fashion-mnist}. */
+public final class FashionMnist {
+
+    /** The ten Fashion-MNIST classes. */
+    public static final int CLASSES = 10;
+
+    private FashionMnist() {
+    }
+
+    /** The 60k training images. */
+    public static ImageDataset train(Path folder) {
+        return load(folder, "train");
+    }
+
+    /** The 10k test images. */
+    public static ImageDataset test(Path folder) {
+        return load(folder, "t10k");
+    }
+
+    private static ImageDataset load(Path folder, String prefix) {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("data folder " + folder + " does not exist (data.path). Install the Debian "
+                    + "package: sudo apt-get install dataset-fashion-mnist, or point data.path at a folder with "
+                    + prefix + "-images-idx3-ubyte.gz");
+        }
+        Path images = find(folder, prefix + "-images-idx3-ubyte");
+        Path labels = find(folder, prefix + "-labels-idx1-ubyte");
+        try {
+            int[] dims = new int[3];
+            byte[] pixels = IdxReader.images(images, dims);
+            int[] classes = IdxReader.labels(labels);
+            if (classes.length != dims[0]) {
+                throw new DataException(images + " holds " + dims[0] + " images but " + labels + " holds "
+                        + classes.length + " labels");
+            }
+            return new ImageDataset(pixels, classes, dims[1], dims[2], CLASSES);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + images + " / " + labels + ": " + e.getMessage()
+                    + " (reinstall dataset-fashion-mnist or fix data.path)");
+        }
+    }
+
+    private static Path find(Path folder, String stem) {
+        for (String name : new String[] {stem + ".gz", stem}) {
+            Path candidate = folder.resolve(name);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new DataException("data folder " + folder + " has no " + stem + ".gz (data.path); install "
+                + "dataset-fashion-mnist or copy the IDX files there");
+    }
+}

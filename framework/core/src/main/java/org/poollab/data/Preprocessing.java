@@ -1,0 +1,47 @@
+package org.poollab.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * Turns dataset images into normalised float tensors, with the training augmentations of the supervised recipe:
+ * random crop after zero padding, and horizontal flip.
+ *
+ * @param mean pixel mean after scaling to [0, 1]
+ * @param std pixel standard deviation after scaling to [0, 1]
+ * @param cropPadding padding of the random crop; 0 disables it
+ * @param flip whether to flip horizontally with p = 0.5
+ */
+public record Preprocessing(double mean, double std, int cropPadding, boolean flip) {
+
+    /**
+     * Writes image {@code index} into {@code out} at {@code offset} ({@code [1, H, W]} row-major).
+     *
+     * @param random the augmentation generator, or {@code null} for evaluation (no augmentation)
+     */
+    public void write(ImageDataset data, int index, float[] out, int offset, SplittableRandom random) {
+        int h = data.height();
+        int w = data.width();
+        int dy = 0;
+        int dx = 0;
+        boolean mirror = false;
+        if (random != null) {
+            if (cropPadding > 0) {
+                dy = random.nextInt(2 * cropPadding + 1) - cropPadding;
+                dx = random.nextInt(2 * cropPadding + 1) - cropPadding;
+            }
+            mirror = flip && random.nextBoolean();
+        }
+        float background = (float) ((0 - mean) / std);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int sy = y + dy;
+                int sx = (mirror ? w - 1 - x : x) + dx;
+                float value = background;
+                if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                    value = (float) ((data.pixel(index, sy, sx) / 255.0 - mean) / std);
+                }
+                out[offset + y * w + x] = value;
+            }
+        }
+    }
+}

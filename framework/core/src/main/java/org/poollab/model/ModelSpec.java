@@ -1,0 +1,88 @@
+package org.poollab.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.poollab.api.backbone.Backbone;
+import org.poollab.api.backbone.BackboneModule;
+import org.poollab.api.backbone.ImageShape;
+import org.poollab.api.param.ParamException;
+import org.poollab.api.param.Params;
+import org.poollab.api.pooling.Pooling;
+import org.poollab.api.pooling.PoolingModule;
+import org.poollab.config.ComponentConfig;
+import org.poollab.config.ConfigException;
+import org.poollab.plugin.ComponentRegistry;
+
+/**
+ * The configured backbone and pooling of an experiment, with their resolved parameters.
+ *
+ * @param backboneId the backbone's id
+ * @param backboneParams its resolved parameters
+ * @param backbone the configured backbone
+ * @param poolingId the pooling's id
+ * @param poolingParams its resolved parameters
+ * @param pooling the configured pooling
+ * @param input the image shape
+ */
+public record ModelSpec(String backboneId, Params backboneParams, BackboneModule backbone, String poolingId,
+                        Params poolingParams, PoolingModule pooling, ImageShape input) {
+
+    /**
+     * Resolves both components from the registry and validates their parameters.
+     *
+     * @throws ConfigException naming {@code backbone.params.x} / {@code pooling.params.x}, an unknown preset, or
+     *                         an unknown id with the available ones
+     */
+    public static ModelSpec resolve(ComponentRegistry registry, ComponentConfig backboneConfig,
+                                    ComponentConfig poolingConfig, ImageShape input) {
+        Backbone backbone = lookup(() -> registry.backbone(backboneConfig.id()), "backbone.id");
+        Pooling pooling = lookup(() -> registry.pooling(poolingConfig.id()), "pooling.id");
+        Params backboneParams = params("backbone", backbone, backboneConfig);
+        Params poolingParams = params("pooling", pooling, poolingConfig);
+        BackboneModule backboneModule = create("backbone", () -> backbone.create(backboneParams, input));
+        PoolingModule poolingModule = create("pooling",
+                () -> pooling.create(poolingParams, backboneModule.featureDim()));
+        return new ModelSpec(backbone.id(), backboneParams, backboneModule, pooling.id(), poolingParams,
+                poolingModule, input);
+    }
+
+    /** Resolved parameters of both components as {@code backbone.params.x} / {@code pooling.params.x}. */
+    public Map<String, String> flattenedParams() {
+        Map<String, String> out = new LinkedHashMap<>();
+        backboneParams.asMap().forEach((k, v) -> out.put("backbone.params." + k, String.valueOf(v)));
+        poolingParams.asMap().forEach((k, v) -> out.put("pooling.params." + k, String.valueOf(v)));
+        return out;
+    }
+
+    private static <T> T lookup(java.util.function.Supplier<T> find, String path) {
+        try {
+            return find.get();
+        } catch (org.poollab.plugin.UnknownComponentException e) {
+            throw new ConfigException(path, e.getMessage());
+        }
+    }
+
+    private static Params params(String section, org.poollab.api.Component component, ComponentConfig config) {
+        Map<String, Object> preset = Map.of();
+        if (config.preset() != null) {
+            preset = component.presets().get(config.preset());
+            if (preset == null) {
+                throw new ConfigException(section + ".preset", "is '" + config.preset() + "' but " + section + " '"
+                        + component.id() + "' has the presets " + component.presets().keySet());
+            }
+        }
+        try {
+            return Params.resolve(component.parameters(), preset, config.params());
+        } catch (ParamException e) {
+            throw new ConfigException(section + ".params." + e.parameter(), e.getMessage());
+        }
+    }
+
+    private static <T> T create(String section, java.util.function.Supplier<T> factory) {
+        try {
+            return factory.get();
+        } catch (ParamException e) {
+            throw new ConfigException(section + ".params." + e.parameter(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Assembling backbone and pooling plugins into one SameDiff model graph. */
+package org.poollab.model;

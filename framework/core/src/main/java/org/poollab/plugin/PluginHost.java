@@ -1,0 +1,131 @@
+package org.poollab.plugin;
+
+import com.google.inject.Injector;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import org.pf4j.ExtensionFactory;
+import org.pf4j.JarPluginManager;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.poollab.api.Component;
+import org.poollab.api.PoolLabApi;
+import org.poollab.api.backbone.Backbone;
+import org.poollab.api.pooling.Pooling;
+
+/**
+ * Loads the plugin jars of one directory with PF4J, creates their extensions through Guice and indexes them by
+ * component id. Two jars with the same plugin id, or two components with the same id, stop start-up with both jar
+ * names in the message.
+ */
+public final class PluginHost implements AutoCloseable {
+
+    private final Path directory;
+    private final PluginManager manager;
+
+    /**
+     * @param directory the plugins directory (only jars directly inside it are loaded)
+     * @param injector creates extensions, injecting framework services into their constructors
+     */
+    public PluginHost(Path directory, Injector injector) {
+        this.directory = directory;
+        this.manager = new JarPluginManager(directory) {
+            @Override
+            protected ExtensionFactory createExtensionFactory() {
+                return new GuiceExtensionFactory(injector);
+            }
+        };
+        manager.setSystemVersion(PoolLabApi.VERSION);
+    }
+
+    /**
+     * Loads and starts every plugin and indexes its components.
+     *
+     * @throws PluginLoadException if the directory is missing or ids collide
+     */
+    public ComponentRegistry start() {
+        if (!Files.isDirectory(directory)) {
+            throw new PluginLoadException("plugins directory " + directory + " does not exist; build the plugins "
+                    + "(./poollab builds them into target/plugins) or set POOLLAB_PLUGINS_DIR");
+        }
+        rejectDuplicatePluginIds();
+        manager.loadPlugins();
+        manager.startPlugins();
+        List<String> failures = new ArrayList<>();
+        Map<String, Registered<Pooling>> poolings = new HashMap<>();
+        Map<String, Registered<Backbone>> backbones = new HashMap<>();
+        for (PluginWrapper plugin : manager.getPlugins()) {
+            if (plugin.getPluginState() != PluginState.STARTED) {
+                failures.add(describeFailure(plugin));
+                continue;
+            }
+            for (Pooling pooling : manager.getExtensions(Pooling.class, plugin.getPluginId())) {
+                register(poolings, pooling, "pooling", plugin);
+            }
+            for (Backbone backbone : manager.getExtensions(Backbone.class, plugin.getPluginId())) {
+                register(backbones, backbone, "backbone", plugin);
+            }
+        }
+        return new ComponentRegistry(poolings, backbones, failures);
+    }
+
+    /** Stops plugins one at a time: PF4J 3.15's stopPlugins() can fail midway (pf4j issue 656). */
+    @Override
+    public void close() {
+        for (PluginWrapper plugin : new ArrayList<>(manager.getStartedPlugins())) {
+            manager.stopPlugin(plugin.getPluginId());
+        }
+    }
+
+    private void rejectDuplicatePluginIds() {
+        Map<String, Path> seen = new HashMap<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
+            for (Path jar : jars) {
+                String id = pluginId(jar);
+                Path other = id == null ? null : seen.putIfAbsent(id, jar);
+                if (other != null) {
+                    throw new PluginLoadException("plugin id '" + id + "' is declared by both " + other.getFileName()
+                            + " and " + jar.getFileName() + " in " + directory + "; remove one of them");
+                }
+            }
+        } catch (IOException e) {
+            throw new PluginLoadException("cannot list plugins directory " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private static String pluginId(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getManifest() == null ? null : file.getManifest().getMainAttributes().getValue("Plugin-Id");
+        } catch (IOException e) {
+            return null; // an unreadable jar is reported by PF4J's own loading below
+        }
+    }
+
+    private <T extends Component> void register(Map<String, Registered<T>> registry, T component, String kind,
+                                                PluginWrapper plugin) {
+        String jar = plugin.getPluginPath().getFileName().toString();
+        Registered<T> entry = new Registered<>(component, kind, plugin.getPluginId(),
+                plugin.getDescriptor().getVersion(), jar);
+        Registered<T> other = registry.putIfAbsent(component.id(), entry);
+        if (other != null) {
+            throw new PluginLoadException(kind + " id '" + component.id() + "' is provided by both " + other.jar()
+                    + " and " + jar + "; remove one of the jars or rename the component");
+        }
+    }
+
+    private static String describeFailure(PluginWrapper plugin) {
+        String jar = plugin.getPluginPath().getFileName().toString();
+        String requires = plugin.getDescriptor().getRequires();
+        String reason = plugin.getFailedException() != null ? plugin.getFailedException().getMessage()
+                : "state " + plugin.getPluginState() + " (requires API " + requires + ", host has "
+                + PoolLabApi.VERSION + ")";
+        return jar + ": " + reason;
+    }
+}

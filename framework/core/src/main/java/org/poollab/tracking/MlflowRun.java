@@ -1,0 +1,132 @@
+package org.poollab.tracking;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.poollab.train.TrainingObserver;
+
+/** One MLflow run: params, tags, step metrics, evaluation metrics, artifacts and the final status. */
+public final class MlflowRun implements TrainingObserver, AutoCloseable {
+
+    /** MLflow's limit of params per log-batch request. */
+    private static final int BATCH = 100;
+
+    private final MlflowClient client;
+    private final String trackingUri;
+    private final String experimentId;
+    private final RunInfo info;
+
+    private MlflowRun(MlflowClient client, String trackingUri, String experimentId, RunInfo info) {
+        this.client = client;
+        this.trackingUri = trackingUri;
+        this.experimentId = experimentId;
+        this.info = info;
+    }
+
+    /**
+     * Creates the experiment if needed and starts a run in it.
+     *
+     * @throws TrackingException if the server is not reachable
+     */
+    public static MlflowRun start(String trackingUri, String experiment, String runName) {
+        if (!MlflowHttp.healthy(trackingUri)) {
+            throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
+                    + "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a local server");
+        }
+        MlflowClient client = new MlflowClient(trackingUri);
+        try {
+            // A search, not getExperimentByName: the latter retries its expected 404 with back-off.
+            String filter = "name = '" + experiment.replace("'", "\\'") + "'";
+            String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
+                    .map(e -> e.getExperimentId()).orElseGet(() -> client.createExperiment(experiment));
+            RunInfo info = client.createRun(CreateRun.newBuilder().setExperimentId(experimentId)
+                    .setRunName(runName).setStartTime(System.currentTimeMillis()).build());
+            return new MlflowRun(client, trackingUri, experimentId, info);
+        } catch (MlflowClientException e) {
+            throw new TrackingException("MLflow at " + trackingUri + " refused to create the run: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The run id. */
+    public String runId() {
+        return info.getRunId();
+    }
+
+    /** The run's page in the MLflow UI. */
+    public String url() {
+        return MlflowHttp.strip(trackingUri) + "/#/experiments/" + experimentId + "/runs/" + runId();
+    }
+
+    /** Logs params (values truncated to MLflow's 6000-character limit). */
+    public void logParams(Map<String, String> params) {
+        List<Param> batch = new ArrayList<>();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            String value = e.getValue().length() > 6000 ? e.getValue().substring(0, 6000) : e.getValue();
+            batch.add(Param.newBuilder().setKey(e.getKey()).setValue(value).build());
+            if (batch.size() == BATCH) {
+                client.logBatch(runId(), List.of(), batch, List.of());
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            client.logBatch(runId(), List.of(), batch, List.of());
+        }
+    }
+
+    /** Sets tags. */
+    public void setTags(Map<String, String> tags) {
+        List<RunTag> list = new ArrayList<>();
+        tags.forEach((k, v) -> list.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
+        client.logBatch(runId(), List.of(), List.of(), list);
+    }
+
+    /** Logs metrics at {@code step}. */
+    public void logMetrics(int step, Map<String, Double> metrics) {
+        long now = System.currentTimeMillis();
+        List<Metric> list = new ArrayList<>();
+        metrics.forEach((k, v) -> list.add(Metric.newBuilder().setKey(k).setValue(v).setStep(step)
+                .setTimestamp(now).build()));
+        client.logBatch(runId(), list, List.of(), List.of());
+    }
+
+    @Override
+    public void onStep(int step, Map<String, Double> metrics) {
+        logMetrics(step, metrics);
+    }
+
+    @Override
+    public void onEvaluation(int epoch, Map<String, Double> metrics) {
+        logMetrics(epoch, metrics);
+    }
+
+    /** Uploads a file as {@code artifactPath} in the run's artifacts. */
+    public void logArtifact(Path file, String artifactPath) {
+        MlflowHttp.upload(trackingUri, info.getArtifactUri(), artifactPath, file);
+    }
+
+    /** Marks the run FINISHED. */
+    public void finish() {
+        client.setTerminated(runId(), RunStatus.FINISHED, System.currentTimeMillis());
+    }
+
+    /** Marks the run FAILED and records why. */
+    public void fail(String error) {
+        client.setTag(runId(), "error", error.length() > 5000 ? error.substring(0, 5000) : error);
+        client.setTerminated(runId(), RunStatus.FAILED, System.currentTimeMillis());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

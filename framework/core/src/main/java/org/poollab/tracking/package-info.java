@@ -1,0 +1,2 @@
+/** MLflow tracking: a project-local server, runs with params, metrics and artifacts over REST. */
+package org.poollab.tracking;

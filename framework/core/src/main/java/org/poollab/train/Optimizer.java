@@ -1,0 +1,58 @@
+package org.poollab.train;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.poollab.config.OptimizerConfig;
+
+/**
+ * Installs {@link AdamW} into a SameDiff graph's training loop. SameDiff's own fit loop is used because it applies
+ * each update as soon as that gradient exists (DL4J-NOTES: 2.1x faster and leaner than calculateGradients); its
+ * built-in updaters lack per-step schedules, clipping and per-parameter decay, so they are replaced one by one.
+ */
+public final class Optimizer {
+
+    private Optimizer() {
+    }
+
+    /**
+     * @param features placeholders fed from the batch's features, in order
+     * @param labels placeholders fed from the batch's labels, in order
+     * @param loss the scalar loss variable
+     */
+    public static void install(SameDiff sd, List<String> features, List<String> labels, String loss,
+                               OptimizerConfig config, Schedule learningRate, StepClock clock) {
+        sd.setLossVariables(loss);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Sgd(0.0))
+                .dataSetFeatureMapping(features)
+                .dataSetLabelMapping(labels)
+                .build());
+        initializeTraining(sd);
+        Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
+        for (SDVariable variable : sd.variables()) {
+            if (variable.getVariableType() == VariableType.VARIABLE) {
+                // DINO's rule: no decay on biases, norms and other 1-d parameters.
+                boolean decay = variable.getArr().rank() >= 2;
+                updaters.put(variable.name(), new AdamW(variable.getArr(), decay, config, learningRate, clock));
+            }
+        }
+    }
+
+    private static void initializeTraining(SameDiff sd) {
+        try {
+            Method initialize = SameDiff.class.getDeclaredMethod("initializeTraining");
+            initialize.setAccessible(true);
+            initialize.invoke(sd);
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot initialise SameDiff training (ND4J version changed?)", e);
+        }
+    }
+}

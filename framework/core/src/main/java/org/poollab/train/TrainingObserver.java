@@ -1,0 +1,13 @@
+package org.poollab.train;
+
+import java.util.Map;
+
+/** Receives a run's metrics as training proceeds (MLflow tracking implements it). */
+public interface TrainingObserver {
+
+    /** Step metrics (loss, lr, img/s) at global step {@code step}. */
+    void onStep(int step, Map<String, Double> metrics);
+
+    /** Evaluation metrics after epoch {@code epoch} (1-based), logged with the epoch as step. */
+    void onEvaluation(int epoch, Map<String, Double> metrics);
+}
