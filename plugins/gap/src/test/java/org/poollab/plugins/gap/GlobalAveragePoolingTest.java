@@ -1,0 +1,61 @@
+package org.poollab.plugins.gap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.backbone.Grid;
+import org.poollab.api.graph.Layers;
+import org.poollab.api.param.Params;
+import org.poollab.testkit.GradientCheck;
+import org.poollab.testkit.PoolingHarness;
+
+class GlobalAveragePoolingTest {
+
+    private final GlobalAveragePooling gap = new GlobalAveragePooling(new Layers());
+
+    private PoolingHarness harness(INDArray tokens) {
+        return new PoolingHarness(gap.create(Params.defaults(gap.parameters()), 4), tokens, new Grid(2, 3));
+    }
+
+    @Test
+    void isTheTokenMeanWithAUniformMap() {
+        INDArray tokens = PoolingHarness.randomTokens(1, 2, 6, 4);
+        PoolingHarness harness = harness(tokens);
+        double[][] pooled = harness.pooled().toDoubleMatrix();
+        for (int b = 0; b < 2; b++) {
+            for (int c = 0; c < 4; c++) {
+                double sum = 0;
+                for (int n = 0; n < 6; n++) {
+                    sum += tokens.getDouble(b, n, c);
+                }
+                assertEquals(sum / 6, pooled[b][c], 1e-12);
+            }
+        }
+        double[] uniform = {1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6};
+        assertArrayEquals(uniform, harness.attention().orElseThrow().toDoubleMatrix()[1], 1e-12);
+    }
+
+    @Test
+    void invariantToTokenOrder() {
+        INDArray tokens = PoolingHarness.randomTokens(2, 2, 6, 4);
+        INDArray reversed = Nd4j.reverse(tokens.dup()).dup(); // reverses every axis: undo the batch and channel flips
+        reversed = Nd4j.reverse(reversed.permute(1, 0, 2).dup()).permute(1, 0, 2).dup();
+        INDArray a = harness(tokens).pooled();
+        INDArray b = harness(tokens.dup()).pooled();
+        assertTrue(a.equalsWithEps(b, 1e-12));
+        INDArray shuffled = tokens.dup();
+        shuffled.putSlice(0, tokens.slice(0).getRows(5, 4, 3, 2, 1, 0));
+        shuffled.putSlice(1, tokens.slice(1).getRows(2, 0, 1, 5, 3, 4));
+        assertTrue(harness(shuffled).pooled().equalsWithEps(a, 1e-12));
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        assertTrue(harness(PoolingHarness.randomTokens(3, 2, 6, 4)).assertGradients(GradientCheck.standard()) > 10);
+    }
+}
