@@ -55,6 +55,7 @@ public final class GradientCheck {
             }
         }
         assertTrue(!names.isEmpty(), "graph has no trainable variables");
+        sd.setLossVariables(loss.name());
         Map<String, INDArray> analytic = sd.calculateGradients(placeholders, names);
         SplittableRandom random = new SplittableRandom(7);
         int checked = 0;

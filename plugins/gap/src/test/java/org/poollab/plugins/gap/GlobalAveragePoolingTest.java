@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.backbone.Grid;
 import org.poollab.api.graph.Layers;
 import org.poollab.api.param.Params;
@@ -43,11 +42,7 @@ class GlobalAveragePoolingTest {
     @Test
     void invariantToTokenOrder() {
         INDArray tokens = PoolingHarness.randomTokens(2, 2, 6, 4);
-        INDArray reversed = Nd4j.reverse(tokens.dup()).dup(); // reverses every axis: undo the batch and channel flips
-        reversed = Nd4j.reverse(reversed.permute(1, 0, 2).dup()).permute(1, 0, 2).dup();
         INDArray a = harness(tokens).pooled();
-        INDArray b = harness(tokens.dup()).pooled();
-        assertTrue(a.equalsWithEps(b, 1e-12));
         INDArray shuffled = tokens.dup();
         shuffled.putSlice(0, tokens.slice(0).getRows(5, 4, 3, 2, 1, 0));
         shuffled.putSlice(1, tokens.slice(1).getRows(2, 0, 1, 5, 3, 4));
