@@ -3,10 +3,14 @@ package org.poollab.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import java.util.List;
 import org.poollab.api.graph.Layers;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginHost;
 import org.poollab.run.ProjectPaths;
+import org.poollab.train.SupervisedTrainer;
+import org.poollab.train.Trainer;
+import org.poollab.train.dino.DinoTrainer;
 
 /** The wired framework: Guice injector, plugin host and registry. Closing it stops the plugins. */
 final class Environment implements AutoCloseable {
@@ -20,6 +24,12 @@ final class Environment implements AutoCloseable {
     });
     private final PluginHost host = new PluginHost(paths.plugins(), injector);
     final ComponentRegistry registry = host.start();
+
+    /** The trainers by id, printing progress to stderr. */
+    List<Trainer> trainers() {
+        Layers layers = injector.getInstance(Layers.class);
+        return List.of(new SupervisedTrainer(layers, System.err), new DinoTrainer(layers, System.err));
+    }
 
     @Override
     public void close() {

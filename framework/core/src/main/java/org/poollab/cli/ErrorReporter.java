@@ -4,6 +4,7 @@ import org.poollab.config.ConfigException;
 import org.poollab.data.DataException;
 import org.poollab.model.IncompatibleComponentsException;
 import org.poollab.plugin.PluginLoadException;
+import org.poollab.run.SweepFailedException;
 import org.poollab.tracking.TrackingException;
 import org.poollab.train.NonFiniteLossException;
 import picocli.CommandLine;
@@ -40,6 +41,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             kind = "incompatible components";
         } else if (e instanceof TrackingException) {
             kind = "MLflow";
+        } else if (e instanceof SweepFailedException) {
+            kind = "sweep";
+            code = RUN_FAILED;
         } else if (e instanceof NonFiniteLossException) {
             kind = "training diverged";
             code = RUN_FAILED;

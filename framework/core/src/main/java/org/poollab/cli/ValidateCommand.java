@@ -1,15 +1,17 @@
 package org.poollab.cli;
 
 import java.util.concurrent.Callable;
-import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
+import org.poollab.config.ExperimentPlan;
+import org.poollab.config.SweepPoint;
 import org.poollab.model.ModelSpec;
 import org.poollab.run.ExperimentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code poollab validate x.yaml}: checks the file and its plugin parameters, prints the resolved config. */
-@Command(name = "validate", description = "Check an experiment file and print its resolved values.")
+@Command(name = "validate", description = "Check an experiment file (every run of a sweep) and print its resolved "
+        + "values.")
 final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
@@ -17,13 +19,18 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentConfig config = ExperimentLoader.load(options.file, options.overrides);
+        ExperimentPlan plan = ExperimentLoader.plan(options.file, options.overrides);
         try (Environment environment = new Environment()) {
-            ModelSpec spec = new ExperimentRunner(environment.registry, null, environment.paths, System.out)
-                    .validate(config);
-            config.flattened().forEach((k, v) -> System.out.println(k + " = " + v));
-            spec.flattenedParams().forEach((k, v) -> System.out.println(k + " = " + v));
-            System.out.println(options.file + " is valid.");
+            for (SweepPoint point : plan.points()) {
+                ModelSpec spec = ExperimentRunner.resolve(environment.registry, point.config());
+                if (plan.isSweep()) {
+                    System.out.println("# sweep run " + point.label());
+                }
+                point.config().flattened().forEach((k, v) -> System.out.println(k + " = " + v));
+                spec.flattenedParams().forEach((k, v) -> System.out.println(k + " = " + v));
+            }
+            System.out.println(options.file + " is valid" + (plan.isSweep() ? " (" + plan.points().size()
+                    + " sweep runs)." : "."));
         }
         return 0;
     }

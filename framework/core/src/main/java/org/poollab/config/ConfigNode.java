@@ -134,6 +134,39 @@ final class ConfigNode {
         return List.copyOf(out);
     }
 
+    /** A list of exactly {@code size} numbers, each in [min, max]. */
+    List<Double> numberList(String key, List<Double> defaultValue, int size, double min, double max) {
+        Object value = take(key, defaultValue);
+        String expected = "a list of " + size + " numbers between " + min + " and " + max + ", e.g. "
+                + defaultValue;
+        if (!(value instanceof List<?> list) || list.size() != size) {
+            throw problem(key, "is '" + value + "' but must be " + expected);
+        }
+        List<Double> out = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Number number) || number.doubleValue() < min || number.doubleValue() > max) {
+                throw problem(key, "is '" + value + "' but must be " + expected);
+            }
+            out.add(number.doubleValue());
+        }
+        resolved.put(key, List.copyOf(out));
+        return List.copyOf(out);
+    }
+
+    /** An interval {@code [low, high]} inside [min, max] with low <= high. */
+    List<Double> interval(String key, List<Double> defaultValue, double min, double max) {
+        List<Double> bounds = numberList(key, defaultValue, 2, min, max);
+        if (bounds.get(0) > bounds.get(1)) {
+            throw problem(key, "is " + bounds + " but its first value must not exceed the second");
+        }
+        return bounds;
+    }
+
+    /** Whether the file sets {@code key} (for keys that only some choices allow). */
+    boolean has(String key) {
+        return raw.containsKey(key);
+    }
+
     /** Refuses keys that no accessor read: typos must not be silently ignored. */
     void rejectUnknownKeys() {
         for (String key : raw.keySet()) {

@@ -3,6 +3,7 @@ package org.poollab.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ public final class ExperimentLoader {
     /** Experiment files are a few hundred bytes; anything this large is a mistake or an attack. */
     static final long MAX_FILE_BYTES = 256 * 1024;
 
+    private static final String SWEEP = "sweep";
+
     private ExperimentLoader() {
     }
 
@@ -29,12 +32,41 @@ public final class ExperimentLoader {
      * @throws ConfigException naming the file, the YAML path and the fix
      */
     public static ExperimentConfig load(Path file, List<String> overrides) {
+        ExperimentPlan plan = plan(file, overrides);
+        if (plan.isSweep()) {
+            throw new ConfigException("sweep", file + " declares a sweep of " + plan.points().size() + " runs; this "
+                    + "command takes a single experiment: remove the sweep section, or use 'poollab run'");
+        }
+        return plan.points().get(0).config();
+    }
+
+    /**
+     * Loads an experiment and expands its optional {@code sweep} grid (dotted key to list of values) into one
+     * validated config per grid point, in declaration order with the last key varying fastest.
+     *
+     * @throws ConfigException naming the file, the YAML path and the fix
+     */
+    @SuppressWarnings("unchecked")
+    public static ExperimentPlan plan(Path file, List<String> overrides) {
         String text = readText(file);
         Object parsed = parse(text, file.toString());
         for (String override : overrides) {
             parsed = applyOverride(parsed, override);
         }
-        return ExperimentReader.read(parsed);
+        if (!(parsed instanceof Map<?, ?> map) || !map.containsKey(SWEEP)) {
+            return new ExperimentPlan(text, Map.of(), List.of(new SweepPoint(Map.of(), ExperimentReader.read(parsed))));
+        }
+        Map<String, Object> root = deepCopy((Map<String, Object>) map);
+        Map<String, List<Object>> grid = Sweep.grid(root.remove(SWEEP));
+        List<SweepPoint> points = new ArrayList<>();
+        for (Map<String, Object> assignment : Sweep.points(grid)) {
+            Object point = root;
+            for (Map.Entry<String, Object> entry : assignment.entrySet()) {
+                point = set(point, entry.getKey(), entry.getValue());
+            }
+            points.add(new SweepPoint(assignment, ExperimentReader.read(point)));
+        }
+        return new ExperimentPlan(text, grid, points);
     }
 
     private static String readText(Path file) {
@@ -76,7 +108,12 @@ public final class ExperimentLoader {
                     + override + "'");
         }
         String path = override.substring(0, equals).trim();
-        Object value = parse(override.substring(equals + 1), "--set " + path);
+        return set(parsed, path, parse(override.substring(equals + 1), "--set " + path));
+    }
+
+    /** A copy of {@code parsed} with the dotted {@code path} set to {@code value}. */
+    @SuppressWarnings("unchecked")
+    private static Object set(Object parsed, String path, Object value) {
         Map<String, Object> root = parsed instanceof Map<?, ?> ? deepCopy((Map<String, Object>) parsed)
                 : new LinkedHashMap<>();
         Map<String, Object> node = root;
@@ -88,7 +125,7 @@ public final class ExperimentLoader {
                 node.put(keys[i], child);
             } else if (!(child instanceof Map<?, ?>)) {
                 throw new ConfigException(String.join(".", java.util.Arrays.copyOf(keys, i + 1)),
-                        "is a value, so --set " + path + " cannot descend into it");
+                        "is a value, so " + path + " cannot be set inside it");
             }
             node = (Map<String, Object>) child;
         }

@@ -9,6 +9,8 @@ import java.util.Map;
 final class ExperimentReader {
 
     static final String DEFAULT_DATA_PATH = "/usr/share/datasets/fashion-mnist";
+    static final String SUPERVISED = "supervised";
+    static final String DINO = "dino";
 
     private ExperimentReader() {
     }
@@ -50,22 +52,32 @@ final class ExperimentReader {
     }
 
     private static TrainerConfig trainer(ConfigNode node) {
-        String id = node.choice("id", "supervised", List.of("supervised"));
-        int epochs = node.integer("epochs", 1, 1, 10_000);
-        int batchSize = node.integer("batchSize", 128, 1, 65_536);
-        double smoothing = node.number("labelSmoothing", 0.1, 0, 0.99);
-        OptimizerConfig optimizer = optimizer(node.section("optimizer"));
+        String id = node.choice("id", SUPERVISED, List.of(SUPERVISED, DINO));
+        boolean dino = id.equals(DINO);
+        for (String onlyFor : List.of(dino ? "labelSmoothing" : "dino")) {
+            if (node.has(onlyFor)) {
+                throw node.problem(onlyFor, "does not apply to trainer.id " + id + "; remove it");
+            }
+        }
+        int epochs = node.integer("epochs", dino ? 3 : 1, 1, 10_000);
+        int batchSize = node.integer("batchSize", dino ? 64 : 128, 1, 65_536);
+        double smoothing = dino ? 0 : node.number("labelSmoothing", 0.1, 0, 0.99);
+        OptimizerConfig optimizer = optimizer(node.section("optimizer"), dino);
         int logEvery = node.integer("logEvery", 20, 1, 1_000_000);
+        DinoConfig dinoConfig = dino ? DinoSection.read(node.section("dino")) : null;
         node.rejectUnknownKeys();
-        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery);
+        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig);
     }
 
-    private static OptimizerConfig optimizer(ConfigNode node) {
-        double lr = node.number("lr", 1e-3, 1e-9, 10);
+    /** Defaults: supervised as the quickstart; DINO as SPEC §6's Fashion-MNIST preset (lr is per 256 images). */
+    private static OptimizerConfig optimizer(ConfigNode node, boolean dino) {
+        double lr = node.number("lr", dino ? 5e-4 : 1e-3, 1e-9, 10);
+        double weightDecay = node.number("weightDecay", dino ? 0.04 : 0.05, 0, 10);
         OptimizerConfig config = new OptimizerConfig(lr,
-                node.number("minLr", 1e-5, 0, lr),
-                node.number("weightDecay", 0.05, 0, 10),
-                node.number("warmupFraction", 0.1, 0, 1),
+                node.number("minLr", dino ? 1e-6 : 1e-5, 0, lr),
+                weightDecay,
+                node.number("weightDecayEnd", dino ? 0.4 : weightDecay, 0, 10),
+                node.number("warmupFraction", dino ? 0.2 : 0.1, 0, 1),
                 node.number("clipGrad", 3.0, 0, 1e6),
                 node.number("beta1", 0.9, 0, 0.999999),
                 node.number("beta2", 0.999, 0, 0.999999),

@@ -10,6 +10,9 @@ public final class FashionMnist {
     /** The ten Fashion-MNIST classes. */
     public static final int CLASSES = 10;
 
+    /** Images are SIZE x SIZE grey levels. */
+    public static final int SIZE = 28;
+
     private FashionMnist() {
     }
 

@@ -46,7 +46,7 @@ public record ImageDataset(byte[] pixels, int[] labels, int height, int width, i
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
-    static int[] permutation(int n, SplittableRandom random) {
+    public static int[] permutation(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

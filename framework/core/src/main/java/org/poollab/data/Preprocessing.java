@@ -1,6 +1,7 @@
 package org.poollab.data;
 
 import java.util.SplittableRandom;
+import org.poollab.config.DataConfig;
 
 /**
  * Turns dataset images into normalised float tensors, with the training augmentations of the supervised recipe:
@@ -12,6 +13,13 @@ import java.util.SplittableRandom;
  * @param flip whether to flip horizontally with p = 0.5
  */
 public record Preprocessing(double mean, double std, int cropPadding, boolean flip) {
+
+    /**
+     * @param augment whether to apply the configured augmentations (training) or none (evaluation)
+     */
+    public static Preprocessing of(DataConfig data, boolean augment) {
+        return new Preprocessing(data.mean(), data.std(), augment ? data.cropPadding() : 0, augment && data.flip());
+    }
 
     /**
      * Writes image {@code index} into {@code out} at {@code offset} ({@code [1, H, W]} row-major).

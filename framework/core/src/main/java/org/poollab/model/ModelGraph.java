@@ -5,12 +5,10 @@ import java.util.Optional;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.poollab.api.backbone.BackboneModule;
 import org.poollab.api.backbone.Features;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.StochasticInput;
-import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
 
 /**
@@ -31,27 +29,42 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
     public static final String IMAGES = "images";
 
     /**
-     * Builds the graph.
+     * Builds the graph on one image input of the spec's shape.
      *
      * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
      */
     public static ModelGraph build(ModelSpec spec, DataType dataType, long seed) {
-        BackboneModule backbone = spec.backbone();
-        PoolingModule pooling = spec.pooling();
         ImageShape input = spec.input();
-        List<String> prefix = pooling.prefixTokens();
-        if (!prefix.isEmpty() && !backbone.supportsPrefixTokens()) {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, dataType, seed);
+        SDVariable images = imageInput(scope, IMAGES, input);
+        PoolingResult pooled = forward(spec, scope, images, input);
+        return new ModelGraph(sd, scope, images, pooled.pooled(), pooled.attention(), spec.backbone().featureDim());
+    }
+
+    /** An image placeholder {@code [B, C, H, W]} named {@code name}. */
+    public static SDVariable imageInput(GraphScope scope, String name, ImageShape shape) {
+        return scope.sd().placeHolder(name, scope.dataType(), -1, shape.channels(), shape.height(), shape.width());
+    }
+
+    /**
+     * Backbone, pooling and final norm on {@code images}. Called again in the same graph (another multi-crop view,
+     * through {@link GraphScope#forInput}) it reuses the same parameters.
+     *
+     * @param images {@code [B, C, H, W]} of the given shape
+     * @return the normalised features {@code [B, d]} and the attention map {@code [B, N]}, if any
+     * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
+     */
+    public static PoolingResult forward(ModelSpec spec, GraphScope scope, SDVariable images, ImageShape shape) {
+        List<String> prefix = spec.pooling().prefixTokens();
+        if (!prefix.isEmpty() && !spec.backbone().supportsPrefixTokens()) {
             throw new IncompatibleComponentsException("pooling '" + spec.poolingId() + "' needs prefix tokens "
                     + prefix + " but backbone '" + spec.backboneId() + "' cannot provide them; choose a transformer "
                     + "backbone or another pooling");
         }
-        SameDiff sd = SameDiff.create();
-        GraphScope scope = GraphScope.root(sd, dataType, seed);
-        SDVariable images = sd.placeHolder(IMAGES, dataType, -1, input.channels(), input.height(), input.width());
-        Features tokens = backbone.forward(scope.child("backbone"), images, input, prefix);
-        PoolingResult pooled = pooling.pool(scope.child("pooling"), tokens);
-        SDVariable features = tokens.finalNorm().apply(pooled.pooled());
-        return new ModelGraph(sd, scope, images, features, pooled.attention(), backbone.featureDim());
+        Features tokens = spec.backbone().forward(scope.child("backbone"), images, shape, prefix);
+        PoolingResult pooled = spec.pooling().pool(scope.child("pooling"), tokens);
+        return new PoolingResult(tokens.finalNorm().apply(pooled.pooled()), pooled.attention());
     }
 
     /** Per-step random inputs (stochastic depth masks) the graph needs fed. */

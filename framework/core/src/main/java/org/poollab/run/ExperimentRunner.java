@@ -4,75 +4,119 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
-import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.ExperimentConfig;
-import org.poollab.data.FashionMnist;
-import org.poollab.data.ImageDataset;
-import org.poollab.model.ModelGraph;
+import org.poollab.config.ExperimentPlan;
+import org.poollab.config.SweepPoint;
+import org.poollab.data.DataSource;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.Registered;
 import org.poollab.tracking.LocalMlflowServer;
 import org.poollab.tracking.MlflowRun;
-import org.poollab.train.SupervisedTrainer;
+import org.poollab.train.Trainer;
+import org.poollab.train.TrainingRun;
 
-/** Runs one experiment end to end: plugins → model → data → training → k-NN → MLflow. */
+/**
+ * Runs an experiment file end to end: plugins → model → data → training → k-NN → MLflow. A sweep runs its points
+ * one after another as child runs of one parent run; a failed point is recorded and the others still run.
+ */
 public final class ExperimentRunner {
 
     private final ComponentRegistry registry;
-    private final SupervisedTrainer trainer;
+    private final Map<String, Trainer> trainers;
     private final ProjectPaths paths;
     private final PrintStream out;
 
     /**
      * @param registry the loaded plugins
-     * @param trainer the supervised trainer
+     * @param trainers the trainers by id
      * @param paths project folders
      * @param out where results are printed (stdout)
      */
-    public ExperimentRunner(ComponentRegistry registry, SupervisedTrainer trainer, ProjectPaths paths,
+    public ExperimentRunner(ComponentRegistry registry, List<Trainer> trainers, ProjectPaths paths,
                             PrintStream out) {
         this.registry = registry;
-        this.trainer = trainer;
+        this.trainers = new LinkedHashMap<>();
+        trainers.forEach(trainer -> this.trainers.put(trainer.id(), trainer));
         this.paths = paths;
         this.out = out;
     }
 
     /** Resolves the components of a config without running anything ({@code poollab validate}). */
-    public ModelSpec validate(ExperimentConfig config) {
+    public static ModelSpec resolve(ComponentRegistry registry, ExperimentConfig config) {
         return ModelSpec.resolve(registry, config.backbone(), config.pooling(),
-                new ImageShape(1, 28, 28));
+                DataSource.inputShape(config.data()));
     }
 
     /**
-     * Runs the experiment and prints its final metrics one per line and the MLflow run URL.
+     * Runs every point of the plan and prints each run's final metrics one per line and its MLflow URL.
      *
-     * @return the final metrics
+     * @return the final metrics of the last run
+     * @throws SweepFailedException if some points of a sweep failed (the others finished)
      */
-    public Map<String, Double> run(ExperimentConfig config, Path experimentFile) throws InterruptedException {
-        ModelSpec spec = validate(config);
-        ImageDataset train = subset(FashionMnist.train(config.data().path()), config.data().trainSubset(),
-                config.seed());
-        ImageDataset test = subset(FashionMnist.test(config.data().path()), config.data().testSubset(),
-                config.seed() + 1);
-        String uri = trackingUri(config);
+    public Map<String, Double> run(ExperimentPlan plan, Path experimentFile) throws InterruptedException {
+        for (SweepPoint point : plan.points()) {
+            resolve(registry, point.config()); // fail fast on any point's bad plugin parameters
+        }
+        String uri = trackingUri(plan.points().get(0).config());
         out.println("MLflow: " + uri);
-        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), runName(config))) {
+        if (!plan.isSweep()) {
+            return runPoint(plan.points().get(0), plan, experimentFile, uri, null);
+        }
+        ExperimentConfig first = plan.points().get(0).config();
+        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
+        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, null)) {
+            Map<String, String> params = new LinkedHashMap<>();
+            plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
+            parent.logParams(params);
+            parent.setTags(Map.of("git.commit", GitCommit.current(), "sweep.runs", "" + plan.points().size()));
+            parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+            Map<String, Double> last = Map.of();
+            List<String> failures = new ArrayList<>();
+            for (int i = 0; i < plan.points().size(); i++) {
+                SweepPoint point = plan.points().get(i);
+                out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
+                try {
+                    last = runPoint(point, plan, experimentFile, uri, parent.runId());
+                } catch (RuntimeException e) {
+                    failures.add(point.label() + ": " + e.getMessage());
+                    out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
+                }
+            }
+            if (!failures.isEmpty()) {
+                parent.fail(String.join("\n", failures));
+                throw new SweepFailedException(failures, plan.points().size(), parent.url());
+            }
+            parent.finish();
+            out.println("MLflow sweep: " + parent.url());
+            return last;
+        }
+    }
+
+    private Map<String, Double> runPoint(SweepPoint point, ExperimentPlan plan, Path experimentFile, String uri,
+                                         String parentRunId) throws InterruptedException {
+        ExperimentConfig config = point.config();
+        ModelSpec spec = resolve(registry, config);
+        Trainer trainer = trainers.get(config.trainer().id());
+        DataSource data = DataSource.load(config.data(), config.seed());
+        String name = runName(config) + (point.label().isEmpty() ? "" : " [" + point.label() + "]");
+        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, parentRunId)) {
             Map<String, String> params = new LinkedHashMap<>(config.flattened());
             params.putAll(spec.flattenedParams());
             run.logParams(params);
             run.setTags(tags(config));
             run.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+            Path checkpoints = paths.checkpoints().resolve(config.experiment()).resolve(run.runId());
             try {
-                Nd4j.getRandom().setSeed(config.seed());
-                ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
-                Map<String, Double> metrics = trainer.train(model, train, test, config, run);
+                Map<String, Double> metrics = trainer.train(new TrainingRun(spec, data, config, plan.text(),
+                        checkpoints, run));
                 run.finish();
-                metrics.forEach((k, v) -> out.printf(java.util.Locale.ROOT, "%s = %.2f%n", k, v));
+                metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
                 out.println("MLflow run: " + run.url());
                 return metrics;
             } catch (RuntimeException | InterruptedException e) {
@@ -110,16 +154,13 @@ public final class ExperimentRunner {
         } catch (UnknownHostException e) {
             tags.put("host", "unknown");
         }
-        tags.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
+        tags.put("nd4j.natives", NativeBuild.current());
         return tags;
     }
 
     private static String runName(ExperimentConfig config) {
         return config.tracking().runName() != null ? config.tracking().runName()
-                : config.pooling().id() + "-" + config.backbone().id() + "-s" + config.seed();
-    }
-
-    private static ImageDataset subset(ImageDataset data, Integer count, long seed) {
-        return count == null ? data : data.subset(count, seed);
+                : config.pooling().id() + "-" + config.backbone().id() + "-" + config.trainer().id() + "-s"
+                + config.seed();
     }
 }

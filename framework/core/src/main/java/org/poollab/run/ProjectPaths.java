@@ -16,7 +16,12 @@ public record ProjectPaths(Path home, Path plugins) {
                 Path.of(env("POOLLAB_PLUGINS_DIR", "target/plugins")).toAbsolutePath());
     }
 
-    /** The local MLflow server's folder. */
+    /** Where runs write their checkpoints ({@code <experiment>/<run id>/epoch-NNN.zip}). */
+    public Path checkpoints() {
+        return home.resolve("checkpoints");
+    }
+
+    /** The MLflow server's folder (database, artifacts, state). */
     public Path mlflowHome() {
         return home.resolve("mlflow");
     }

@@ -17,6 +17,9 @@ import org.poollab.train.TrainingObserver;
 /** One MLflow run: params, tags, step metrics, evaluation metrics, artifacts and the final status. */
 public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
+    /** The tag that nests a run under its parent in the MLflow UI. */
+    public static final String PARENT_TAG = "mlflow.parentRunId";
+
     /** MLflow's limit of params per log-batch request. */
     private static final int BATCH = 100;
 
@@ -35,9 +38,10 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     /**
      * Creates the experiment if needed and starts a run in it.
      *
+     * @param parentRunId the sweep's parent run, or {@code null}
      * @throws TrackingException if the server is not reachable
      */
-    public static MlflowRun start(String trackingUri, String experiment, String runName) {
+    public static MlflowRun start(String trackingUri, String experiment, String runName, String parentRunId) {
         if (!MlflowHttp.healthy(trackingUri)) {
             throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
                     + "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a local server");
@@ -48,8 +52,12 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             String filter = "name = '" + experiment.replace("'", "\\'") + "'";
             String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
                     .map(e -> e.getExperimentId()).orElseGet(() -> client.createExperiment(experiment));
-            RunInfo info = client.createRun(CreateRun.newBuilder().setExperimentId(experimentId)
-                    .setRunName(runName).setStartTime(System.currentTimeMillis()).build());
+            CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId).setRunName(runName)
+                    .setStartTime(System.currentTimeMillis());
+            if (parentRunId != null) {
+                request.addTags(RunTag.newBuilder().setKey(PARENT_TAG).setValue(parentRunId));
+            }
+            RunInfo info = client.createRun(request.build());
             return new MlflowRun(client, trackingUri, experimentId, info);
         } catch (MlflowClientException e) {
             throw new TrackingException("MLflow at " + trackingUri + " refused to create the run: "

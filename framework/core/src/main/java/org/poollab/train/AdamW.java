@@ -9,10 +9,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.OptimizerConfig;
 
 /**
- * AdamW for one parameter, with per-parameter gradient-norm clipping (DINO's {@code clip_gradients}) and decoupled
+ * AdamW for one parameter (bias correction by its own update count, as PyTorch's per-parameter state), with per-parameter gradient-norm clipping (DINO's {@code clip_gradients}) and decoupled
  * weight decay (Loshchilov and Hutter): {@code update = lr * m^ / (sqrt(v^) + eps) + lr * wd * theta}. SameDiff
  * calls {@link #applyUpdater} with the gradient and subtracts what it leaves in that array from the parameter.
- * The learning rate comes from the schedule at the shared global step, not from SameDiff's iteration count.
+ * Learning rate and weight decay come from their schedules at the shared global step, not from SameDiff's iteration count.
  */
 final class AdamW implements GradientUpdater<IUpdater> {
 
@@ -21,20 +21,28 @@ final class AdamW implements GradientUpdater<IUpdater> {
     private final INDArray parameter;
     private final boolean decay;
     private final OptimizerConfig config;
-    private final Schedule learningRate;
+    private final Schedules schedules;
     private final StepClock clock;
     private final INDArray firstMoment;
     private final INDArray secondMoment;
+    private final Freeze freeze;
+    private final String name;
+    private int updates;
 
     /**
+     * @param name the parameter's graph name
      * @param parameter the parameter array (read for weight decay)
      * @param decay whether weight decay applies (not for biases, norms and other 1-d parameters)
+     * @param freeze when this parameter must not move
      */
-    AdamW(INDArray parameter, boolean decay, OptimizerConfig config, Schedule learningRate, StepClock clock) {
+    AdamW(String name, INDArray parameter, boolean decay, OptimizerConfig config, Schedules schedules,
+          StepClock clock, Freeze freeze) {
+        this.name = name;
+        this.freeze = freeze;
         this.parameter = parameter;
         this.decay = decay;
         this.config = config;
-        this.learningRate = learningRate;
+        this.schedules = schedules;
         this.clock = clock;
         this.firstMoment = parameter.ulike();
         this.secondMoment = parameter.ulike();
@@ -45,18 +53,24 @@ final class AdamW implements GradientUpdater<IUpdater> {
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
         int step = clock.step();
-        double lr = learningRate.at(step);
+        if (freeze.frozen(name, step)) {
+            gradient.assign(0);
+            return;
+        }
+        updates++;
+        double lr = schedules.learningRate().at(step);
+        double weightDecay = decay ? schedules.weightDecay().at(step) : 0;
         clip(gradient);
         double beta1 = config.beta1();
         double beta2 = config.beta2();
         firstMoment.muli(beta1).addi(gradient.mul(1 - beta1));
         secondMoment.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
-        double correction1 = 1 - Math.pow(beta1, step + 1);
-        double correction2 = 1 - Math.pow(beta2, step + 1);
+        double correction1 = 1 - Math.pow(beta1, updates);
+        double correction2 = 1 - Math.pow(beta2, updates);
         INDArray denominator = Transforms.sqrt(secondMoment.div(correction2), false).addi(config.eps());
         gradient.assign(firstMoment.div(denominator).muli(lr / correction1));
-        if (decay && config.weightDecay() > 0) {
-            gradient.addi(parameter.mul(lr * config.weightDecay()));
+        if (weightDecay > 0) {
+            gradient.addi(parameter.mul(lr * weightDecay));
         }
     }
 
@@ -83,6 +97,11 @@ final class AdamW implements GradientUpdater<IUpdater> {
     @Override
     public Map<String, INDArray> getState() {
         return Map.of("M", firstMoment, "V", secondMoment);
+    }
+
+    /** How many updates were applied (Adam's bias-correction count; frozen steps do not count). */
+    int updates() {
+        return updates;
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.poollab.config.OptimizerConfig;
  * each update as soon as that gradient exists (DL4J-NOTES: 2.1x faster and leaner than calculateGradients); its
  * built-in updaters lack per-step schedules, clipping and per-parameter decay, so they are replaced one by one.
  */
-public final class Optimizer {
+final class Optimizer {
 
     private Optimizer() {
     }
@@ -27,8 +27,8 @@ public final class Optimizer {
      * @param labels placeholders fed from the batch's labels, in order
      * @param loss the scalar loss variable
      */
-    public static void install(SameDiff sd, List<String> features, List<String> labels, String loss,
-                               OptimizerConfig config, Schedule learningRate, StepClock clock) {
+    static void install(SameDiff sd, List<String> features, List<String> labels, String loss,
+                               OptimizerConfig config, Schedules schedules, StepClock clock, Freeze freeze) {
         sd.setLossVariables(loss);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Sgd(0.0))
@@ -41,7 +41,8 @@ public final class Optimizer {
             if (variable.getVariableType() == VariableType.VARIABLE) {
                 // DINO's rule: no decay on biases, norms and other 1-d parameters.
                 boolean decay = variable.getArr().rank() >= 2;
-                updaters.put(variable.name(), new AdamW(variable.getArr(), decay, config, learningRate, clock));
+                updaters.put(variable.name(), new AdamW(variable.name(), variable.getArr(), decay, config,
+                        schedules, clock, freeze));
             }
         }
     }

@@ -3,7 +3,7 @@ package org.poollab.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** One self-updating console line per epoch: steps, loss, learning rate, images per second and ETA. */
+/** One self-updating console line per phase (an epoch, a feature extraction): steps, details, images/s, ETA. */
 public final class ProgressBar {
 
     private static final int WIDTH = 24;
@@ -25,8 +25,14 @@ public final class ProgressBar {
         this.total = total;
     }
 
-    /** Redraws the line at most twice a second, and always for the last step. */
-    public void update(int done, long images, double loss, double lr) {
+    /**
+     * Redraws the line at most twice a second, and always for the last step.
+     *
+     * @param done steps done
+     * @param images images processed so far
+     * @param details e.g. "loss 2.1034 lr 1.00e-03", or empty
+     */
+    public void update(int done, long images, String details) {
         long now = System.nanoTime();
         if (done < total && now - lastPrint < 500_000_000L) {
             return;
@@ -36,8 +42,9 @@ public final class ProgressBar {
         double rate = images / seconds;
         long eta = done == 0 ? 0 : Math.round(seconds / done * (total - done));
         int filled = (int) ((long) WIDTH * done / total);
-        out.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d loss %.4f lr %.2e %.0f img/s ETA %d:%02d ", label,
-                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, loss, lr, rate, eta / 60, eta % 60));
+        out.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %s%.0f img/s ETA %d:%02d ", label,
+                "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, details.isEmpty() ? "" : details + " ",
+                rate, eta / 60, eta % 60));
         if (done == total) {
             out.println();
         }

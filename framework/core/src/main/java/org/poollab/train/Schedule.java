@@ -28,6 +28,20 @@ public final class Schedule {
         return new Schedule(values);
     }
 
+    /** A half cosine from {@code start} to {@code end} over {@code totalSteps} (no warm-up). */
+    public static Schedule cosine(double start, double end, int totalSteps) {
+        return cosineWithWarmup(start, end, totalSteps, 0);
+    }
+
+    /** Linear from {@code start} to {@code end} over {@code warmupSteps}, then {@code end} (DINO's tau_t). */
+    public static Schedule linearThenConstant(double start, double end, int warmupSteps, int totalSteps) {
+        double[] values = new double[totalSteps];
+        for (int i = 0; i < totalSteps; i++) {
+            values[i] = i < warmupSteps ? start + (end - start) * i / warmupSteps : end;
+        }
+        return new Schedule(values);
+    }
+
     /** The value at {@code step}; steps past the end keep the last value. */
     public double at(int step) {
         return values[Math.min(step, values.length - 1)];

@@ -4,27 +4,30 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
+import org.poollab.config.OptimizerConfig;
 import org.poollab.config.TrainerConfig;
+import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
-import org.poollab.eval.FeatureExtractor;
-import org.poollab.eval.KnnEvaluator;
+import org.poollab.eval.KnnProtocol;
 import org.poollab.model.ModelGraph;
 
 /**
  * Supervised training (SPEC §6): backbone + pooling + linear head, softmax cross-entropy with label smoothing,
  * AdamW with a per-step cosine schedule after warm-up, gradient clipping; k-NN evaluation on the features.
  */
-public final class SupervisedTrainer {
+public final class SupervisedTrainer implements Trainer {
 
     private static final String TARGETS = "targets";
 
@@ -40,69 +43,84 @@ public final class SupervisedTrainer {
         this.progress = progress;
     }
 
-    /**
-     * Trains and evaluates.
-     *
-     * @return the final evaluation metrics
-     * @throws NonFiniteLossException if the loss stops being finite
-     */
-    public Map<String, Double> train(ModelGraph model, ImageDataset train, ImageDataset test, ExperimentConfig config,
-                                     TrainingObserver observer) throws InterruptedException {
-        TrainerConfig trainer = config.trainer();
-        SDVariable perSample = addClassifierLoss(model, train.classes());
-        String loss = perSample.mean().name();
-        int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
-        int totalSteps = stepsPerEpoch * trainer.epochs();
-        Schedule lr = Schedule.cosineWithWarmup(trainer.optimizer().lr(), trainer.optimizer().minLr(), totalSteps,
-                (int) Math.round(totalSteps * trainer.optimizer().warmupFraction()));
-        StepClock clock = new StepClock();
-        List<String> featureNames = new ArrayList<>(List.of(ModelGraph.IMAGES));
-        model.stochasticInputs().forEach(input -> featureNames.add(input.placeholder()));
-        Optimizer.install(model.sd(), featureNames, List.of(TARGETS), loss, trainer.optimizer(), lr, clock);
+    @Override
+    public String id() {
+        return "supervised";
+    }
 
-        Preprocessing augmenting = preprocessing(config, true);
+    @Override
+    public Map<String, Double> train(TrainingRun run) throws InterruptedException {
+        ExperimentConfig config = run.config();
+        ImageDataset train = run.data().train();
+        ImageDataset test = run.data().test();
+        TrainingObserver observer = run.observer();
+        Nd4j.getRandom().setSeed(config.seed());
+        ModelGraph model = ModelGraph.build(run.spec(), DataType.FLOAT, config.seed());
+        TrainerConfig trainer = config.trainer();
+        int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
+        Schedules schedules = Schedules.of(trainer.optimizer(), stepsPerEpoch * trainer.epochs(), 1);
+        TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
+        Preprocessing augmenting = Preprocessing.of(config.data(), true);
+        KnnProtocol knn = new KnnProtocol(config.eval(), Preprocessing.of(config.data(), false), progress);
         Map<String, Double> last = Map.of();
         for (int epoch = 0; epoch < trainer.epochs(); epoch++) {
-            try (TrainingBatches batches = new TrainingBatches(train, augmenting, trainer.batchSize(),
+            try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, trainer.batchSize(),
                     trainer.labelSmoothing(), model.stochasticInputs(), config.seed(), epoch)) {
-                runEpoch(model.sd(), batches, featureNames, perSample.name(), epoch, trainer, lr, clock, observer);
+                runEpoch(training, model, batches, epoch, trainer, schedules, observer);
             }
             boolean finalEpoch = epoch == trainer.epochs() - 1;
             if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
-                last = evaluate(model, train, test, config);
+                last = knn.evaluate(model, train, test);
                 observer.onEvaluation(epoch + 1, last);
             }
         }
         return last;
     }
 
-    private void runEpoch(SameDiff sd, TrainingBatches batches, List<String> featureNames, String perSampleLoss,
-                          int epoch,
-                          TrainerConfig trainer, Schedule lr, StepClock clock, TrainingObserver observer)
+    /**
+     * Adds the linear head and the label-smoothed cross-entropy to the model and installs AdamW. The training
+     * step then takes features {@code [images [B, C, H, W], stochastic masks...]} and labels
+     * {@code [targets [B, classes]]} (see {@link #features}).
+     */
+    public TrainingGraph prepare(ModelGraph model, int classes, OptimizerConfig optimizer, Schedules schedules) {
+        SDVariable perSample = addClassifierLoss(model, classes);
+        List<String> featureNames = new ArrayList<>(List.of(ModelGraph.IMAGES));
+        model.stochasticInputs().forEach(input -> featureNames.add(input.placeholder()));
+        return new TrainingGraph(model.sd(), featureNames, List.of(TARGETS), perSample.name(), optimizer, schedules,
+                Freeze.NONE);
+    }
+
+    /** A batch as the feature arrays of {@link #prepare}'s training graph. */
+    public static INDArray[] features(ModelGraph model, Batch batch) {
+        INDArray[] features = new INDArray[1 + model.stochasticInputs().size()];
+        features[0] = batch.images();
+        for (int i = 1; i < features.length; i++) {
+            features[i] = batch.randomInputs().get(model.stochasticInputs().get(i - 1).placeholder());
+        }
+        return features;
+    }
+
+    private void runEpoch(TrainingGraph training, ModelGraph model, BackgroundBatches<Batch> batches, int epoch,
+                          TrainerConfig trainer, Schedules schedules, TrainingObserver observer)
             throws InterruptedException {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
         long images = 0;
         long windowStart = System.nanoTime();
         long windowImages = 0;
-        LossCapture capture = new LossCapture(perSampleLoss);
         for (int i = 0; i < steps; i++) {
             int step = epoch * steps + i;
-            clock.set(step);
             Batch batch = batches.next();
-            sd.fit(toMultiDataSet(batch, featureNames), capture);
-            double loss = capture.last();
-            if (!Double.isFinite(loss)) {
-                throw new NonFiniteLossException(step, loss);
-            }
+            double loss = training.step(step, features(model, batch), new INDArray[] {batch.targets()});
+            double lr = schedules.learningRate().at(step);
             images += batch.size();
             windowImages += batch.size();
-            bar.update(i + 1, images, loss, lr.at(step));
+            bar.update(i + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
             if ((step + 1) % trainer.logEvery() == 0 || i == steps - 1) {
                 double seconds = (System.nanoTime() - windowStart) / 1e9;
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metrics.put("loss", loss);
-                metrics.put("lr", lr.at(step));
+                metrics.put("lr", lr);
                 metrics.put("img_per_s", windowImages / Math.max(seconds, 1e-9));
                 observer.onStep(step + 1, metrics);
                 windowStart = System.nanoTime();
@@ -111,18 +129,8 @@ public final class SupervisedTrainer {
         }
     }
 
-    private static MultiDataSet toMultiDataSet(Batch batch, List<String> featureNames) {
-        INDArray[] features = new INDArray[featureNames.size()];
-        features[0] = batch.images();
-        for (int i = 1; i < features.length; i++) {
-            features[i] = batch.randomInputs().get(featureNames.get(i));
-        }
-        return new MultiDataSet(features, new INDArray[] {batch.targets()});
-    }
-
     /**
-     * Linear head on the features and the per-sample cross-entropy {@code -sum_k target_bk log softmax(logits)_bk};
-     * the training loss is its mean over the batch.
+     * Linear head on the features and the per-sample cross-entropy {@code -sum_k target_bk log softmax(logits)_bk}.
      *
      * @return the per-sample loss {@code [B]}
      */
@@ -133,21 +141,5 @@ public final class SupervisedTrainer {
         SDVariable targets = sd.placeHolder(TARGETS, model.scope().dataType(), -1, classes);
         SDVariable logProbabilities = layers.logSoftmax(sd, logits);
         return targets.mul(logProbabilities).sum(1).neg();
-    }
-
-    private static Map<String, Double> evaluate(ModelGraph model, ImageDataset train, ImageDataset test,
-                                                ExperimentConfig config) {
-        Preprocessing plain = preprocessing(config, false);
-        int batch = config.eval().batchSize();
-        INDArray trainFeatures = FeatureExtractor.extract(model, train, plain, batch);
-        INDArray testFeatures = FeatureExtractor.extract(model, test, plain, batch);
-        KnnEvaluator knn = new KnnEvaluator(config.eval().k(), config.eval().temperature(),
-                config.eval().memoryBudgetMb() * 1024L * 1024L);
-        return knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes());
-    }
-
-    private static Preprocessing preprocessing(ExperimentConfig config, boolean augment) {
-        return new Preprocessing(config.data().mean(), config.data().std(),
-                augment ? config.data().cropPadding() : 0, augment && config.data().flip());
     }
 }

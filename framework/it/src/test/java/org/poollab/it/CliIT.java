@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.poollab.tracking.MlflowHttp;
 
-/** The CLI as a user runs it: a separate JVM, the real plugins directory, a real MLflow server. */
+/** The CLI as a user runs it (see {@link Cli}), against a real MLflow server. */
 class CliIT {
 
     @RegisterExtension
@@ -26,28 +22,12 @@ class CliIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result cli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g",
-                "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g", "-cp",
-                Project.CORE.resolve("poollab-framework-0.1.0-SNAPSHOT.jar") + ":" + Project.CORE.resolve("lib/*"),
-                "org.poollab.cli.PoolLab"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-        builder.environment().put("POOLLAB_PLUGINS_DIR", Project.PLUGINS.toString());
-        builder.environment().put("MLFLOW_TRACKING_URI", SERVER.uri());
-        int code = builder.start().waitFor();
-        return new Result(code, Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    private Cli.Result cli(String... args) throws IOException, InterruptedException {
+        return new Cli(dir, SERVER.uri()).run(args);
     }
 
     private Path experiment(String text) throws IOException {
-        Path file = dir.resolve("exp.yaml");
-        Files.writeString(file, text);
-        return file;
+        return new Cli(dir, SERVER.uri()).experiment(text);
     }
 
     @Test
@@ -60,7 +40,7 @@ class CliIT {
                 trainer: {epochs: 1, batchSize: 50, logEvery: 4}
                 eval: {batchSize: 200}
                 """);
-        Result result = cli("run", file.toString());
+        Cli.Result result = cli("run", file.toString());
         assertEquals(0, result.code(), result.err());
         Matcher top1 = Pattern.compile("knn_top1_k20 = ([0-9.]+)").matcher(result.out());
         assertTrue(top1.find(), result.out());
@@ -73,13 +53,40 @@ class CliIT {
     }
 
     @Test
+    void aSweepRunsEachPointAsAChildOfOneParentRun() throws Exception {
+        Path file = experiment("""
+                experiment: it-sweep
+                data: {trainSubset: 200, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                trainer: {epochs: 1, batchSize: 50}
+                eval: {batchSize: 100, knn: {k: [10]}}
+                sweep: {pooling.id: [gap, max]}
+                """);
+        Cli.Result result = cli("run", file.toString());
+        assertEquals(0, result.code(), result.err());
+        Matcher parent = Pattern.compile("MLflow sweep: .*runs/([0-9a-f]+)").matcher(result.out());
+        assertTrue(parent.find(), result.out());
+        Matcher child = Pattern.compile("MLflow run: .*runs/([0-9a-f]+)").matcher(result.out());
+        int children = 0;
+        while (child.find()) {
+            String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + child.group(1));
+            assertTrue(run.contains("mlflow.parentRunId") && run.contains(parent.group(1)), run);
+            assertTrue(run.contains("\"FINISHED\""), run);
+            children++;
+        }
+        assertEquals(2, children, result.out());
+        String parentRun = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + parent.group(1));
+        assertTrue(parentRun.contains("sweep.pooling.id") && parentRun.contains("\"FINISHED\""), parentRun);
+    }
+
+    @Test
     void malformedYamlIsABadInputWithoutStackTrace() throws Exception {
         assertBadInput(cli("run", experiment("experiment: [oops\n").toString()), "not valid YAML");
     }
 
     @Test
     void unknownPluginIdNamesTheFieldAndTheAvailableIds() throws Exception {
-        Result result = cli("validate", experiment("experiment: e\npooling: {id: nosuch}\n").toString());
+        Cli.Result result = cli("validate", experiment("experiment: e\npooling: {id: nosuch}\n").toString());
         assertBadInput(result, "pooling.id");
         assertTrue(result.err().contains("simpool"), result.err());
     }
@@ -96,7 +103,7 @@ class CliIT {
                 "/nonexistent/fmnist");
     }
 
-    private static void assertBadInput(Result result, String mentioned) {
+    private static void assertBadInput(Cli.Result result, String mentioned) {
         assertEquals(2, result.code(), result.err());
         assertTrue(result.err().contains(mentioned), result.err());
         assertFalse(result.err().contains("\tat org."), "stack trace on the console: " + result.err());

@@ -18,14 +18,16 @@ public final class GraphScope {
 
     private final SameDiff sameDiff;
     private final String prefix;
+    private final String input;
     private final Shared shared;
 
     private record Shared(ParamInit init, DataType dataType, List<StochasticInput> stochasticInputs) {
     }
 
-    private GraphScope(SameDiff sameDiff, String prefix, Shared shared) {
+    private GraphScope(SameDiff sameDiff, String prefix, String input, Shared shared) {
         this.sameDiff = sameDiff;
         this.prefix = prefix;
+        this.input = input;
         this.shared = shared;
     }
 
@@ -37,7 +39,8 @@ public final class GraphScope {
      * @param seed seeds parameter initialisation
      */
     public static GraphScope root(SameDiff sameDiff, DataType dataType, long seed) {
-        return new GraphScope(sameDiff, "", new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>()));
+        return new GraphScope(sameDiff, "", "",
+                new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>()));
     }
 
     /** The SameDiff graph being built. */
@@ -57,7 +60,17 @@ public final class GraphScope {
 
     /** A nested scope: names inside it are prefixed with {@code name/}. */
     public GraphScope child(String name) {
-        return new GraphScope(sameDiff, qualify(name) + "/", shared);
+        return new GraphScope(sameDiff, qualify(name) + "/", input, shared);
+    }
+
+    /**
+     * The same scope for a second input of the graph (another multi-crop view with its own batch size):
+     * parameters stay shared, per-sample random inputs get their own placeholders, named {@code input/...}.
+     *
+     * @param inputName the image placeholder this forward pass starts from; "" is the graph's main input
+     */
+    public GraphScope forInput(String inputName) {
+        return new GraphScope(sameDiff, prefix, inputName, shared);
     }
 
     /** The full graph name of a local name in this scope. */
@@ -84,19 +97,19 @@ public final class GraphScope {
     }
 
     /**
-     * A per-sample keep mask for stochastic depth, shape {@code [B, 1, ..., 1]} of the given rank; see
-     * {@link StochasticInput}. Returns {@code null} when {@code dropProbability} is 0 (nothing to drop).
+     * A per-sample keep mask for stochastic depth, shape {@code [B, 1, ..., 1]} of the given rank, B being the
+     * batch of this scope's input; see {@link StochasticInput}. Returns {@code null} when {@code dropProbability} is 0 (nothing to drop).
      */
     public SDVariable keepMask(String localName, double dropProbability, int rank) {
         if (dropProbability <= 0) {
             return null;
         }
-        String name = qualify(localName);
+        String name = input.isEmpty() ? qualify(localName) : input + "/" + qualify(localName);
         long[] shape = new long[rank];
         java.util.Arrays.fill(shape, 1);
         shape[0] = -1;
         SDVariable mask = sameDiff.placeHolder(name, dataType(), shape);
-        shared.stochasticInputs().add(new StochasticInput(name, dropProbability, rank));
+        shared.stochasticInputs().add(new StochasticInput(name, dropProbability, rank, input));
         return mask;
     }
 

@@ -8,6 +8,7 @@ package org.poollab.api.graph;
  * @param placeholder the placeholder's name in the graph; its shape is {@code [B, 1, ..., 1]}
  * @param dropProbability p, in [0, 1)
  * @param rank the placeholder's rank (batch axis included)
+ * @param input the image input whose batch size B it follows ("" for the graph's main input)
  */
-public record StochasticInput(String placeholder, double dropProbability, int rank) {
+public record StochasticInput(String placeholder, double dropProbability, int rank, String input) {
 }

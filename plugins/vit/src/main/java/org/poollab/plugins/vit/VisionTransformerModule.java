@@ -90,9 +90,10 @@ final class VisionTransformerModule implements BackboneModule {
         if (base.equals(grid)) {
             return embedding;
         }
-        double[][] resize = BicubicResize.matrix(base.height(), base.width(), grid.height(), grid.width());
-        SDVariable matrix = scope.sd().constant(scope.qualify("pos_resize_" + grid.height() + "x" + grid.width()),
-                Nd4j.create(resize).castTo(scope.dataType()));
+        String name = scope.qualify("pos_resize_" + grid.height() + "x" + grid.width());
+        SDVariable matrix = scope.sd().hasVariable(name) ? scope.sd().getVariable(name) : scope.sd().constant(name,
+                Nd4j.create(BicubicResize.matrix(base.height(), base.width(), grid.height(), grid.width()))
+                        .castTo(scope.dataType()));
         return matrix.mmul(embedding); // [N', N] x [N, d] -> [N', d]
     }
 

@@ -1,0 +1,2 @@
+/** Benchmarks that print numbers: training and inference throughput, peak memory. */
+package org.poollab.bench;

@@ -1,0 +1,91 @@
+package org.poollab.data.augment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.poollab.config.AugmentationConfig;
+import org.poollab.config.DinoConfig;
+import org.poollab.data.ImageDataset;
+
+/**
+ * DINO's multi-crop (SPEC §6): two global views (the first always blurred, the second rarely blurred and sometimes
+ * solarised) and L smaller local views, each a random resized crop, flip, brightness/contrast jitter, then
+ * normalised with the data set's mean and std.
+ */
+public final class MultiCrop {
+
+    private final List<ViewRecipe> recipes;
+    private final AugmentationConfig augmentation;
+    private final double mean;
+    private final double std;
+
+    /**
+     * @param dino crop counts, sizes, scales and augmentation probabilities
+     * @param globalSize side of the global views (the data set's image size)
+     * @param mean pixel mean for normalisation
+     * @param std pixel std for normalisation
+     */
+    public MultiCrop(DinoConfig dino, int globalSize, double mean, double std) {
+        AugmentationConfig a = dino.augmentation();
+        List<Double> global = dino.globalScale();
+        List<Double> local = dino.localScale();
+        List<ViewRecipe> views = new ArrayList<>();
+        views.add(new ViewRecipe(globalSize, global.get(0), global.get(1), a.blurProbability().get(0), 0));
+        views.add(new ViewRecipe(globalSize, global.get(0), global.get(1), a.blurProbability().get(1),
+                a.solarizeProbability()));
+        for (int i = 0; i < dino.localCrops(); i++) {
+            views.add(new ViewRecipe(dino.localSize(), local.get(0), local.get(1), a.blurProbability().get(2), 0));
+        }
+        this.recipes = List.copyOf(views);
+        this.augmentation = a;
+        this.mean = mean;
+        this.std = std;
+    }
+
+    /** Number of global views (the teacher's inputs). */
+    public int globalViews() {
+        return 2;
+    }
+
+    /** Number of local views. */
+    public int localViews() {
+        return recipes.size() - globalViews();
+    }
+
+    /** Side of view {@code v}. */
+    public int size(int view) {
+        return recipes.get(view).size();
+    }
+
+    /**
+     * Makes view {@code view} of image {@code index} and writes it, normalised, into {@code out} at
+     * {@code offset} ({@code [size, size]} row-major).
+     */
+    public void write(ImageDataset data, int index, int view, SplittableRandom random, float[] out, int offset) {
+        ViewRecipe recipe = recipes.get(view);
+        float[] image = new float[data.height() * data.width()];
+        for (int y = 0; y < data.height(); y++) {
+            for (int x = 0; x < data.width(); x++) {
+                image[y * data.width() + x] = data.pixel(index, y, x) / 255f;
+            }
+        }
+        CropBox box = CropBox.randomResized(data.height(), data.width(), recipe.minScale(), recipe.maxScale(), random);
+        float[] view2d = Resampler.resize(image, data.height(), data.width(), box, recipe.size());
+        if (augmentation.flip() && random.nextBoolean()) {
+            Photometric.flip(view2d, recipe.size());
+        }
+        if (random.nextDouble() < augmentation.jitterProbability()) {
+            Photometric.jitter(view2d, augmentation.brightness(), augmentation.contrast(), random);
+        }
+        if (random.nextDouble() < recipe.blurProbability()) {
+            List<Double> sigma = augmentation.blurSigma();
+            Photometric.blur(view2d, recipe.size(), sigma.get(0) + (sigma.get(1) - sigma.get(0)) * random.nextDouble());
+        }
+        if (random.nextDouble() < recipe.solarizeProbability()) {
+            Photometric.solarize(view2d);
+        }
+        for (int i = 0; i < view2d.length; i++) {
+            out[offset + i] = (float) ((view2d[i] - mean) / std);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.poollab.data.augment;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.StochasticInput;
+import org.poollab.data.BackgroundBatches;
+import org.poollab.data.ImageDataset;
+import org.poollab.data.StochasticMasks;
+import org.poollab.data.TrainingBatches;
+
+/** One epoch of multi-crop batches made in the background, seeded by (seed, epoch); labels are never read. */
+public final class MultiCropBatches {
+
+    /** The graph input name of the local views (the global views are the main input). */
+    public static final String LOCAL = "local";
+
+    private MultiCropBatches() {
+    }
+
+    /**
+     * @param randomInputs the student graph's stochastic placeholders ({@code input} "" for global, LOCAL for local)
+     */
+    public static BackgroundBatches<MultiCropBatch> epoch(ImageDataset data, MultiCrop crops, int batchSize,
+                                                          List<StochasticInput> randomInputs, long seed, int epoch) {
+        int batch = Math.min(batchSize, data.size());
+        SplittableRandom random = new SplittableRandom(TrainingBatches.epochSeed(seed, epoch));
+        int[] order = ImageDataset.permutation(data.size(), random.split());
+        SplittableRandom augment = random.split();
+        SplittableRandom masks = random.split();
+        int globals = crops.globalViews();
+        int locals = crops.localViews();
+        return new BackgroundBatches<>("poollab-multicrop-epoch-" + epoch,
+                TrainingBatches.stepsPerEpoch(data.size(), batchSize), step -> {
+                    int globalArea = crops.size(0) * crops.size(0);
+                    int localArea = locals == 0 ? 0 : crops.size(globals) * crops.size(globals);
+                    float[] global = new float[globals * batch * globalArea];
+                    float[] local = new float[locals * batch * localArea];
+                    for (int b = 0; b < batch; b++) {
+                        int index = order[step * batch + b];
+                        for (int v = 0; v < globals; v++) {
+                            crops.write(data, index, v, augment, global, (v * batch + b) * globalArea);
+                        }
+                        for (int v = 0; v < locals; v++) {
+                            crops.write(data, index, globals + v, augment, local, (v * batch + b) * localArea);
+                        }
+                    }
+                    INDArray globalViews = views(global, globals * batch, crops.size(0));
+                    INDArray localViews = locals == 0 ? null : views(local, locals * batch, crops.size(globals));
+                    return new MultiCropBatch(globalViews, localViews, StochasticMasks.training(randomInputs,
+                            input -> input.equals(LOCAL) ? locals * batch : globals * batch, masks), batch);
+                });
+    }
+
+    private static INDArray views(float[] pixels, int count, int size) {
+        return Nd4j.create(pixels, new long[] {count, 1, size, size}, 'c');
+    }
+}

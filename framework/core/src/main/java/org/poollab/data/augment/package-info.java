@@ -1,0 +1,2 @@
+/** Multi-crop augmentation for self-supervised training: crops, resampling and photometric changes. */
+package org.poollab.data.augment;

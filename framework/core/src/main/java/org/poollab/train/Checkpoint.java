@@ -1,0 +1,69 @@
+package org.poollab.train;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training checkpoint: groups of named arrays (ND4J's binary format, one zip entry per array as
+ * {@code group/name.bin}) plus text entries (the config, step, seeds). Written to a temporary file in the same
+ * folder and moved into place atomically, so a crash never leaves a half-written checkpoint under the final name.
+ */
+public final class Checkpoint {
+
+    private final Map<String, Map<String, INDArray>> groups = new LinkedHashMap<>();
+    private final Map<String, String> texts = new LinkedHashMap<>();
+
+    /** Adds a group of arrays, e.g. "student" parameters. */
+    public Checkpoint arrays(String group, Map<String, INDArray> arrays) {
+        groups.put(group, arrays);
+        return this;
+    }
+
+    /** Adds a text entry, e.g. "config.yaml". */
+    public Checkpoint text(String name, String content) {
+        texts.put(name, content);
+        return this;
+    }
+
+    /**
+     * Writes the checkpoint to {@code file} atomically.
+     *
+     * @throws IOException if the folder is not writable or the disk is full (the previous file stays intact)
+     */
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            try (OutputStream raw = Files.newOutputStream(temporary); ZipOutputStream zip = new ZipOutputStream(raw)) {
+                for (Map.Entry<String, String> entry : texts.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(entry.getKey()));
+                    zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                    zip.closeEntry();
+                }
+                for (Map.Entry<String, Map<String, INDArray>> group : groups.entrySet()) {
+                    for (Map.Entry<String, INDArray> array : group.getValue().entrySet()) {
+                        zip.putNextEntry(new ZipEntry(group.getKey() + "/" + array.getKey() + ".bin"));
+                        DataOutputStream data = new DataOutputStream(zip);
+                        Nd4j.write(array.getValue(), data);
+                        data.flush();
+                        zip.closeEntry();
+                    }
+                }
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.poollab.train;
+
+import java.nio.file.Path;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.data.DataSource;
+import org.poollab.model.ModelSpec;
+
+/**
+ * Everything one training run needs.
+ *
+ * @param spec the resolved backbone and pooling
+ * @param data train and test sets
+ * @param config the experiment
+ * @param configText the experiment file's text (stored in checkpoints)
+ * @param checkpoints the folder for this run's checkpoints
+ * @param observer receives step and evaluation metrics (MLflow)
+ */
+public record TrainingRun(ModelSpec spec, DataSource data, ExperimentConfig config, String configText,
+                          Path checkpoints, TrainingObserver observer) {
+}

@@ -1,0 +1,67 @@
+package org.poollab.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("s.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void expandsTheGridLastKeyFastest() throws IOException {
+        ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\nsweep: {pooling.id: [simpool, cls, gap], "
+                + "seed: [0, 1]}\n"), List.of());
+        assertTrue(plan.isSweep());
+        assertEquals(6, plan.points().size());
+        assertEquals("pooling.id=simpool,seed=1", plan.points().get(1).label());
+        assertEquals("cls", plan.points().get(2).config().pooling().id());
+        assertEquals(0, plan.points().get(2).config().seed());
+        assertEquals(1, plan.points().get(5).config().seed());
+        assertEquals("gap", plan.points().get(5).config().pooling().id());
+    }
+
+    @Test
+    void aFileWithoutSweepIsOneRun() throws IOException {
+        ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\n"), List.of());
+        assertFalse(plan.isSweep());
+        assertEquals(1, plan.points().size());
+        assertEquals("", plan.points().get(0).label());
+    }
+
+    @Test
+    void eachPointIsValidatedAndNamesTheSweptKey() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(
+                write("experiment: s\nsweep: {trainer.epochs: [1, zero]}\n"), List.of()));
+        assertEquals("trainer.epochs", e.path());
+    }
+
+    @Test
+    void aSweepValueMustBeAList() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(
+                write("experiment: s\nsweep: {seed: 3}\n"), List.of()));
+        assertEquals("sweep.seed", e.path());
+    }
+
+    @Test
+    void singleExperimentCommandsRefuseASweep() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentLoader.load(
+                write("experiment: s\nsweep: {seed: [1, 2]}\n"), List.of()));
+        assertEquals("sweep", e.path());
+    }
+}

@@ -1,0 +1,86 @@
+package org.poollab.data.augment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.poollab.api.graph.StochasticInput;
+import org.poollab.config.DinoConfig;
+import org.poollab.config.ExperimentLoader;
+import org.poollab.data.BackgroundBatches;
+import org.poollab.data.ImageDataset;
+
+class MultiCropTest {
+
+    private static final int IMAGES = 40;
+    private static final int BATCH = 8;
+
+    @TempDir
+    Path dir;
+
+    private DinoConfig dino(String extra) throws IOException {
+        Path file = dir.resolve("d.yaml");
+        Files.writeString(file, "experiment: d\ntrainer: {id: dino, dino: {" + extra + "}}\n");
+        return ExperimentLoader.load(file, List.of()).trainer().dino();
+    }
+
+    private static ImageDataset images() {
+        Random random = new Random(3);
+        byte[] pixels = new byte[IMAGES * 28 * 28];
+        random.nextBytes(pixels);
+        return new ImageDataset(pixels, new int[IMAGES], 28, 28, 10);
+    }
+
+    private static MultiCropBatch first(DinoConfig dino, long seed, int epoch, List<StochasticInput> masks)
+            throws InterruptedException {
+        MultiCrop crops = new MultiCrop(dino, 28, 0.286, 0.353);
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(images(), crops, BATCH, masks,
+                seed, epoch)) {
+            assertEquals(IMAGES / BATCH, batches.steps());
+            return batches.next();
+        }
+    }
+
+    @Test
+    void twoGlobalAndLLocalViewsOfTheConfiguredSizes() throws Exception {
+        List<StochasticInput> masks = List.of(new StochasticInput("drop", 0.5, 3, ""),
+                new StochasticInput("local/drop", 0.5, 3, MultiCropBatches.LOCAL));
+        MultiCropBatch batch = first(dino("localCrops: 6, localSize: 12"), 0, 0, masks);
+        assertArrayEquals(new long[] {2 * BATCH, 1, 28, 28}, batch.global().shape());
+        assertArrayEquals(new long[] {6 * BATCH, 1, 12, 12}, batch.local().shape());
+        assertArrayEquals(new long[] {2 * BATCH, 1, 1}, batch.randomInputs().get("drop").shape());
+        assertArrayEquals(new long[] {6 * BATCH, 1, 1}, batch.randomInputs().get("local/drop").shape());
+        assertEquals(BATCH, batch.images());
+    }
+
+    @Test
+    void withoutLocalCropsThereIsNoLocalInput() throws Exception {
+        MultiCropBatch batch = first(dino("localCrops: 0"), 0, 0, List.of());
+        assertEquals(null, batch.local());
+        assertEquals(2 * BATCH, batch.global().size(0));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCropsAndAnotherEpochOthers() throws Exception {
+        DinoConfig dino = dino("");
+        MultiCropBatch a = first(dino, 5, 1, List.of());
+        MultiCropBatch b = first(dino, 5, 1, List.of());
+        MultiCropBatch c = first(dino, 5, 2, List.of());
+        assertEquals(a.global(), b.global());
+        assertEquals(a.local(), b.local());
+        assertNotEquals(a.global(), c.global());
+    }
+
+    @Test
+    void theTwoGlobalViewsOfAnImageDiffer() throws Exception {
+        MultiCropBatch batch = first(dino(""), 0, 0, List.of());
+        assertNotEquals(batch.global().slice(0), batch.global().slice(BATCH));
+    }
+}

@@ -1,0 +1,53 @@
+package org.poollab.train.dino;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.GraphScope;
+import org.poollab.model.ModelGraph;
+
+/** The teacher's EMA: theta_t <- m theta_t + (1 - m) theta_s for every parameter. */
+class TeacherTest {
+
+    private static Teacher teacherWith(float[] weights) {
+        SameDiff sd = SameDiff.create();
+        SDVariable images = sd.placeHolder(ModelGraph.IMAGES, DataType.FLOAT, -1, 2);
+        SDVariable w = sd.var("head/W", Nd4j.createFromArray(weights).reshape(2, 1));
+        SDVariable out = images.mmul(w);
+        ModelGraph model = new ModelGraph(sd, GraphScope.root(sd, DataType.FLOAT, 0), images, out,
+                Optional.empty(), 1);
+        return new Teacher(model, out);
+    }
+
+    private static SameDiff studentWith(float[] weights) {
+        SameDiff sd = SameDiff.create();
+        sd.var("head/W", Nd4j.createFromArray(weights).reshape(2, 1));
+        return sd;
+    }
+
+    @Test
+    void followsTheStudentByExponentialMovingAverage() {
+        Teacher teacher = teacherWith(new float[] {1, -2});
+        SameDiff student = studentWith(new float[] {3, 4});
+        teacher.followStudent(student, 0.9);
+        assertEquals(0.9 * 1 + 0.1 * 3, teacher.parameters().get("head/W").getDouble(0, 0), 1e-6);
+        assertEquals(0.9 * -2 + 0.1 * 4, teacher.parameters().get("head/W").getDouble(1, 0), 1e-6);
+        teacher.copyFrom(student);
+        assertEquals(3, teacher.parameters().get("head/W").getDouble(0, 0), 0);
+        assertEquals(7, teacher.logits(Nd4j.createFromArray(new float[][] {{1, 1}})).getDouble(0, 0), 1e-6);
+    }
+
+    @Test
+    void refusesAStudentWithoutTheTeachersParameter() {
+        Teacher teacher = teacherWith(new float[] {1, 2});
+        SameDiff other = SameDiff.create();
+        other.var("head/V", Nd4j.zeros(DataType.FLOAT, 2, 1));
+        assertThrows(IllegalStateException.class, () -> teacher.followStudent(other, 0.5));
+    }
+}

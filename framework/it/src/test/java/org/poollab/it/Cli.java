@@ -1,0 +1,56 @@
+package org.poollab.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the CLI as a user does: a separate JVM, the real plugins directory, a given MLflow server. */
+final class Cli {
+
+    /** A finished CLI process. */
+    record Result(int code, String out, String err) {
+    }
+
+    private final Path dir;
+    private final String trackingUri;
+
+    /**
+     * @param dir working folder: output files, and POOLLAB_HOME (checkpoints) under {@code home/}
+     * @param trackingUri the MLflow server
+     */
+    Cli(Path dir, String trackingUri) {
+        this.dir = dir;
+        this.trackingUri = trackingUri;
+    }
+
+    /** POOLLAB_HOME of the runs (checkpoints land under {@code checkpoints/}). */
+    Path home() {
+        return dir.resolve("home");
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g",
+                "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g", "-cp",
+                Project.CORE.resolve("poollab-framework-0.1.0-SNAPSHOT.jar") + ":" + Project.CORE.resolve("lib/*"),
+                "org.poollab.cli.PoolLab"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+        builder.environment().put("POOLLAB_PLUGINS_DIR", Project.PLUGINS.toString());
+        builder.environment().put("POOLLAB_HOME", home().toString());
+        builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
+        int code = builder.start().waitFor();
+        return new Result(code, Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    /** Writes an experiment file into the working folder. */
+    Path experiment(String text) throws IOException {
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+}

@@ -1,0 +1,96 @@
+package org.poollab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.poollab.tracking.MlflowHttp;
+
+/** A short DINO run through the CLI: it learns, does not collapse, checkpoints each epoch and logs its health. */
+class DinoIT {
+
+    @RegisterExtension
+    static final MlflowServerExtension SERVER = new MlflowServerExtension();
+
+    private static final int K = 64;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortRunLowersItsLossWithoutCollapseAndCheckpointsEveryEpoch() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-dino
+                data: {trainSubset: 384, testSubset: 200}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 2}}
+                pooling: {id: simpool}
+                trainer:
+                  id: dino
+                  epochs: 2
+                  batchSize: 32
+                  logEvery: 1
+                  optimizer: {lr: 1.0e-2}
+                  dino: {localCrops: 2, outDim: %d, hiddenDim: 64, bottleneckDim: 32,
+                         teacherTempWarmupFraction: 0, freezeLastLayerEpochs: 0}
+                eval: {batchSize: 200}
+                """.formatted(K));
+        Cli.Result result = cli.run("run", file.toString());
+        assertEquals(0, result.code(), result.err());
+        Matcher url = Pattern.compile("runs/([0-9a-f]+)").matcher(result.out());
+        assertTrue(url.find(), result.out());
+        String runId = url.group(1);
+
+        List<Double> loss = history(runId, "loss");
+        assertEquals(24, loss.size(), "one loss per step (2 epochs x 12 steps)");
+        double first = mean(loss.subList(0, 4));
+        double last = mean(loss.subList(loss.size() - 4, loss.size()));
+        assertTrue(last < first, "DINO loss did not drop: first steps " + first + ", last steps " + last);
+        List<Double> kl = history(runId, "kl_teacher_student");
+        assertTrue(mean(kl.subList(kl.size() - 4, kl.size())) < mean(kl.subList(0, 4)),
+                "the student did not move towards the teacher: KL " + kl);
+        for (double entropy : history(runId, "teacher_entropy")) {
+            assertTrue(entropy > 0.05 * Math.log(K) && entropy < 0.995 * Math.log(K),
+                    "teacher entropy " + entropy + " is at a collapse bound (0 or log K = " + Math.log(K) + ")");
+        }
+        for (String health : List.of("center_norm", "momentum", "wd", "teacher_temp", "lr", "img_per_s")) {
+            assertEquals(24, history(runId, health).size(), health);
+        }
+        assertEquals(2, history(runId, "knn_top1_k20").size(), "k-NN after each epoch");
+
+        Path checkpoints = cli.home().resolve("checkpoints/it-dino/" + runId);
+        try (Stream<Path> files = Files.list(checkpoints)) {
+            assertEquals(List.of("epoch-001.zip", "epoch-002.zip"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    private static List<Double> history(String runId, String metric) throws Exception {
+        String json = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/metrics/get-history?run_id=" + runId
+                + "&metric_key=" + metric + "&max_results=10000");
+        List<long[]> steps = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        Matcher m = Pattern.compile("\"value\":\\s*([-0-9.eE+]+)[^}]*?\"step\":\\s*\"?([0-9]+)").matcher(json);
+        while (m.find()) {
+            steps.add(new long[] {Long.parseLong(m.group(2)), values.size()});
+            values.add(Double.parseDouble(m.group(1)));
+        }
+        steps.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<Double> ordered = new ArrayList<>();
+        steps.forEach(s -> ordered.add(values.get((int) s[1])));
+        return ordered;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+}
