@@ -27,12 +27,17 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     private final String trackingUri;
     private final String experimentId;
     private final RunInfo info;
+    private final Thread killedOnExit;
+    private boolean ended;
 
     private MlflowRun(MlflowClient client, String trackingUri, String experimentId, RunInfo info) {
         this.client = client;
         this.trackingUri = trackingUri;
         this.experimentId = experimentId;
         this.info = info;
+        // Ctrl-C or a kill ends the JVM without finish() or fail(): leave the run KILLED, not RUNNING forever.
+        this.killedOnExit = new Thread(this::killed, "poollab-mlflow-killed");
+        Runtime.getRuntime().addShutdownHook(killedOnExit);
     }
 
     /**
@@ -124,17 +129,55 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
     /** Marks the run FINISHED. */
     public void finish() {
+        markEnded();
         client.setTerminated(runId(), RunStatus.FINISHED, System.currentTimeMillis());
     }
 
     /** Marks the run FAILED and records why. */
     public void fail(String error) {
-        client.setTag(runId(), "error", error.length() > 5000 ? error.substring(0, 5000) : error);
-        client.setTerminated(runId(), RunStatus.FAILED, System.currentTimeMillis());
+        markEnded();
+        terminate(RunStatus.FAILED, error);
     }
 
+    private void terminate(RunStatus status, String error) {
+        client.setTag(runId(), "error", error.length() > 5000 ? error.substring(0, 5000) : error);
+        client.setTerminated(runId(), status, System.currentTimeMillis());
+    }
+
+    /** @return whether this call ended the run (false if it had ended before) */
+    private synchronized boolean markEnded() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(killedOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting and the hook is running; it finds the run ended and does nothing
+        }
+        return true;
+    }
+
+    private void killed() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        try {
+            terminate(RunStatus.KILLED, "the process was stopped before the run ended");
+        } catch (RuntimeException serverGone) {
+            // nothing more can be recorded
+        }
+    }
+
+    /** Ends a run that got no status (an error before training started) as FAILED, then releases the client. */
     @Override
     public void close() {
+        if (markEnded()) {
+            terminate(RunStatus.FAILED, "the run ended without a status");
+        }
         client.close();
     }
 }

@@ -32,6 +32,13 @@ final class Cli {
     }
 
     Result run(String... args) throws IOException, InterruptedException {
+        int code = start(args).waitFor();
+        return new Result(code, Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    }
+
+    /** Starts the CLI without waiting; stdout and stderr go to files in the working folder. */
+    Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("java", "-Xmx1g",
                 "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g", "-cp",
                 Project.CORE.resolve("poollab-framework-0.1.0-SNAPSHOT.jar") + ":" + Project.CORE.resolve("lib/*"),
@@ -42,9 +49,12 @@ final class Cli {
         builder.environment().put("POOLLAB_PLUGINS_DIR", Project.PLUGINS.toString());
         builder.environment().put("POOLLAB_HOME", home().toString());
         builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
-        int code = builder.start().waitFor();
-        return new Result(code, Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+        return builder.start();
+    }
+
+    /** The CLI's stderr so far. */
+    String errFile() throws IOException {
+        return Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
     }
 
     /** Writes an experiment file into the working folder. */

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.tracking.MlflowClient;
 import org.poollab.tracking.MlflowHttp;
 
 /** The CLI as a user runs it (see {@link Cli}), against a real MLflow server. */
@@ -77,6 +81,31 @@ class CliIT {
         assertEquals(2, children, result.out());
         String parentRun = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + parent.group(1));
         assertTrue(parentRun.contains("sweep.pooling.id") && parentRun.contains("\"FINISHED\""), parentRun);
+    }
+
+    @Test
+    void aStoppedRunIsMarkedKilledInMlflow() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-killed
+                data: {trainSubset: 20000, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                trainer: {epochs: 1, batchSize: 50}
+                """);
+        Process process = cli.start("run", file.toString());
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!cli.errFile().contains("epoch 1/1") && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(process.isAlive(), "the run ended before it could be stopped: " + cli.errFile());
+        process.destroy(); // SIGTERM, as from kill or a closing terminal
+        process.waitFor();
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            String experimentId = client.getExperimentByName("it-killed").orElseThrow().getExperimentId();
+            List<RunInfo> runs = client.listRunInfos(experimentId);
+            assertEquals(1, runs.size());
+            assertEquals(RunStatus.KILLED, runs.get(0).getStatus());
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,17 @@ class DinoIT {
         try (Stream<Path> files = Files.list(checkpoints)) {
             assertEquals(List.of("epoch-001.zip", "epoch-002.zip"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        try (ZipFile zip = new ZipFile(checkpoints.resolve("epoch-002.zip").toFile())) {
+            List<String> names = zip.stream().map(ZipEntry::getName).toList();
+            long student = names.stream().filter(n -> n.startsWith("student/")).count();
+            assertTrue(student > 10, names.toString());
+            assertEquals(student, names.stream().filter(n -> n.startsWith("teacher/")).count(), names.toString());
+            assertTrue(names.containsAll(List.of("config.yaml", "resolved-config.properties", "state.properties",
+                    "centre/center.bin")), names.toString());
+            assertTrue(names.contains("optimizer/head/last_layer/v/M.bin"), names.toString());
+            String state = new String(zip.getInputStream(zip.getEntry("state.properties")).readAllBytes());
+            assertTrue(state.contains("epochsDone=2") && state.contains("nextStep=24"), state);
         }
     }
 

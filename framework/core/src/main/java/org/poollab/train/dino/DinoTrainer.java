@@ -162,10 +162,19 @@ public final class DinoTrainer implements Trainer {
         }
     }
 
+    /** The run's resolved config (sweep values and --set overrides applied), one {@code key = value} per line. */
+    private static String resolved(TrainingRun run) {
+        StringBuilder out = new StringBuilder();
+        run.config().flattened().forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        run.spec().flattenedParams().forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        return out.toString();
+    }
+
     private static void writeCheckpoint(TrainingRun run, int epoch, TrainingGraph training, Teacher teacher,
                                         TeacherCentre centre, int nextStep) {
         Checkpoint checkpoint = new Checkpoint()
                 .text("config.yaml", run.configText())
+                .text("resolved-config.properties", resolved(run))
                 .text("state.properties", "epochsDone=" + (epoch + 1) + "\nnextStep=" + nextStep + "\nseed="
                         + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n")
                 .arrays("student", training.parameters())
