@@ -8,6 +8,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where a component builds its part of a SameDiff graph: a name prefix for its parameters, the seeded initialiser,
@@ -94,6 +95,17 @@ public final class GraphScope {
             return existing;
         }
         return sameDiff.var(name, initial);
+    }
+
+    /**
+     * A scalar hyper-parameter that a component may learn (GeM's p, LSE's r): a trainable parameter {@code [1]}
+     * initialised at {@code value}, or the constant {@code value} when not trainable.
+     */
+    public SDVariable scalar(String localName, double value, boolean trainable) {
+        if (trainable) {
+            return parameter(localName, init().constant(value, 1));
+        }
+        return sameDiff.constant(Nd4j.scalar(dataType(), value));
     }
 
     /**
