@@ -1,0 +1,118 @@
+package org.poollab.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.backbone.ImageShape;
+import org.poollab.config.ComponentConfig;
+import org.poollab.data.StochasticMasks;
+import org.poollab.model.IncompatibleComponentsException;
+import org.poollab.model.ModelGraph;
+import org.poollab.model.ModelSpec;
+import org.poollab.plugin.ComponentRegistry;
+import org.poollab.plugin.PluginHost;
+
+/**
+ * The contract every pooling plugin meets with every backbone it applies to, run over whatever the plugins
+ * directory holds: pooled {@code [B, d]} and finite, a non-zero gradient on every parameter, and an attention
+ * map (when there is one) {@code [B, N]}, non-negative, summing to 1. A pair the framework refuses must be refused
+ * with a clear error, not fail later.
+ */
+class PoolingContractIT {
+
+    private static final int B = 3;
+    private static final ImageShape INPUT = new ImageShape(1, 28, 28);
+    /** Small versions of each backbone so that the whole matrix runs in seconds. */
+    private static final Map<String, Map<String, Object>> SMALL = Map.of(
+            "vit", Map.of("patch", 7, "dim", 8, "depth", 1, "heads", 2));
+
+    private static PluginHost host;
+    private static ComponentRegistry registry;
+
+    @BeforeAll
+    static void loadPlugins() {
+        host = new PluginHost(Project.PLUGINS, Guice.createInjector());
+        registry = host.start();
+        assertTrue(registry.failures().isEmpty(), registry.failures().toString());
+    }
+
+    @AfterAll
+    static void stopPlugins() {
+        host.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyPoolingWithEveryBackbone() {
+        assertTrue(registry.poolings().size() >= 6, "plugins directory incomplete: " + registry.poolings().keySet());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String backbone : registry.backbones().keySet()) {
+            for (String pooling : registry.poolings().keySet()) {
+                tests.add(DynamicTest.dynamicTest(pooling + " on " + backbone, () -> check(backbone, pooling)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void check(String backboneId, String poolingId) {
+        ModelSpec spec = ModelSpec.resolve(registry,
+                new ComponentConfig(backboneId, null, SMALL.getOrDefault(backboneId, Map.of())),
+                new ComponentConfig(poolingId, null, Map.of()), INPUT);
+        ModelGraph model;
+        try {
+            model = ModelGraph.build(spec, DataType.FLOAT, 1);
+        } catch (IncompatibleComponentsException refused) {
+            assertTrue(refused.getMessage().contains(poolingId) && refused.getMessage().contains(backboneId),
+                    refused.getMessage());
+            return;
+        }
+        Nd4j.getRandom().setSeed(2);
+        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(), in -> B));
+        inputs.put(ModelGraph.IMAGES, Nd4j.randn(DataType.FLOAT, B, 1, 28, 28));
+
+        List<String> outputs = new ArrayList<>(List.of(model.features().name()));
+        model.attention().ifPresent(a -> outputs.add(a.name()));
+        Map<String, INDArray> values = model.sd().output(inputs, outputs.toArray(new String[0]));
+        INDArray pooled = values.get(model.features().name());
+        assertArrayEquals(new long[] {B, model.featureDim()}, pooled.shape());
+        assertFalse(pooled.isNaN().any() || pooled.isInfinite().any(), "non-finite pooled features");
+        model.attention().ifPresent(a -> {
+            INDArray map = values.get(a.name());
+            assertEquals(B, map.size(0));
+            assertTrue(map.minNumber().doubleValue() >= 0, "negative attention");
+            INDArray sums = map.sum(1);
+            for (int b = 0; b < B; b++) {
+                assertEquals(1.0, sums.getDouble(b), 1e-4, "attention of image " + b + " sums to " + sums);
+            }
+        });
+
+        Nd4j.getRandom().setSeed(3);
+        SDVariable loss = model.features().mul(model.sd().constant(Nd4j.randn(DataType.FLOAT, B,
+                model.featureDim()))).sum();
+        List<String> parameters = model.sd().variables().stream()
+                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
+        model.sd().setLossVariables(loss.name());
+        Map<String, INDArray> gradients = model.sd().calculateGradients(inputs, parameters);
+        for (String parameter : parameters) {
+            INDArray gradient = gradients.get(parameter);
+            assertTrue(gradient != null && gradient.amaxNumber().doubleValue() > 0,
+                    "no gradient reaches " + parameter);
+        }
+    }
+}
