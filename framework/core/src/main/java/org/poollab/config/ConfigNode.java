@@ -72,6 +72,9 @@ final class ConfigNode {
 
     String choice(String key, String defaultValue, List<String> allowed) {
         String value = string(key, defaultValue);
+        if (value == null) {
+            throw problem(key, "is empty but must be one of " + allowed);
+        }
         if (!allowed.contains(value)) {
             throw problem(key, "is '" + value + "' but must be one of " + allowed);
         }
