@@ -6,6 +6,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.api.backbone.Features;
+import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.StochasticInput;
@@ -20,10 +21,11 @@ import org.poollab.api.pooling.PoolingResult;
  * @param images the image placeholder {@code [B, C, H, W]}
  * @param features the pooled, normalised features {@code [B, d]}
  * @param attention the attention map {@code [B, N]}, if the pooling has one
+ * @param grid the token grid (N = height x width)
  * @param featureDim d
  */
 public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVariable features,
-                         Optional<SDVariable> attention, int featureDim) {
+                         Optional<SDVariable> attention, Grid grid, int featureDim) {
 
     /** The name of the image placeholder. */
     public static final String IMAGES = "images";
@@ -38,8 +40,9 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         SameDiff sd = SameDiff.create();
         GraphScope scope = GraphScope.root(sd, dataType, seed);
         SDVariable images = imageInput(scope, IMAGES, input);
-        PoolingResult pooled = forward(spec, scope, images, input);
-        return new ModelGraph(sd, scope, images, pooled.pooled(), pooled.attention(), spec.backbone().featureDim());
+        ModelOutput output = forward(spec, scope, images, input);
+        return new ModelGraph(sd, scope, images, output.features(), output.attention(), output.grid(),
+                spec.backbone().featureDim());
     }
 
     /** An image placeholder {@code [B, C, H, W]} named {@code name}. */
@@ -52,10 +55,10 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
      * through {@link GraphScope#forInput}) it reuses the same parameters.
      *
      * @param images {@code [B, C, H, W]} of the given shape
-     * @return the normalised features {@code [B, d]} and the attention map {@code [B, N]}, if any
+     * @return the normalised features {@code [B, d]}, the attention map {@code [B, N]} if any, and the grid
      * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
      */
-    public static PoolingResult forward(ModelSpec spec, GraphScope scope, SDVariable images, ImageShape shape) {
+    public static ModelOutput forward(ModelSpec spec, GraphScope scope, SDVariable images, ImageShape shape) {
         List<String> prefix = spec.pooling().prefixTokens();
         if (!prefix.isEmpty() && !spec.backbone().supportsPrefixTokens()) {
             throw new IncompatibleComponentsException("pooling '" + spec.poolingId() + "' needs prefix tokens "
@@ -64,7 +67,7 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         }
         Features tokens = spec.backbone().forward(scope.child("backbone"), images, shape, prefix);
         PoolingResult pooled = spec.pooling().pool(scope.child("pooling"), tokens);
-        return new PoolingResult(tokens.finalNorm().apply(pooled.pooled()), pooled.attention());
+        return new ModelOutput(tokens.finalNorm().apply(pooled.pooled()), pooled.attention(), tokens.grid());
     }
 
     /** Per-step random inputs (stochastic depth masks) the graph needs fed. */

@@ -20,7 +20,7 @@ import org.poollab.data.Batch;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
-import org.poollab.eval.KnnProtocol;
+import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 
 /**
@@ -61,7 +61,7 @@ public final class SupervisedTrainer implements Trainer {
         Schedules schedules = Schedules.of(trainer.optimizer(), stepsPerEpoch * trainer.epochs(), 1);
         TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
         Preprocessing augmenting = Preprocessing.of(config.data(), true);
-        KnnProtocol knn = new KnnProtocol(config.eval(), Preprocessing.of(config.data(), false), progress);
+        Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
         Map<String, Double> last = Map.of();
         for (int epoch = 0; epoch < trainer.epochs(); epoch++) {
             try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, trainer.batchSize(),
@@ -70,7 +70,7 @@ public final class SupervisedTrainer implements Trainer {
             }
             boolean finalEpoch = epoch == trainer.epochs() - 1;
             if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
-                last = knn.evaluate(model, train, test);
+                last = evaluation.evaluate(model, train, test);
                 observer.onEvaluation(epoch + 1, last);
             }
         }

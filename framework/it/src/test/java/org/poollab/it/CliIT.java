@@ -49,6 +49,9 @@ class CliIT {
         Matcher top1 = Pattern.compile("knn_top1_k20 = ([0-9.]+)").matcher(result.out());
         assertTrue(top1.find(), result.out());
         assertTrue(Double.parseDouble(top1.group(1)) > 30, "k-NN top-1 " + top1.group(1) + " is not above chance");
+        Matcher jaccard = Pattern.compile("attention_jaccard = ([0-9.]+)").matcher(result.out());
+        assertTrue(jaccard.find(), "SimPool has a map, so its quality is reported: " + result.out());
+        assertTrue(Double.parseDouble(jaccard.group(1)) > 0 && Double.parseDouble(jaccard.group(1)) <= 100);
         Matcher url = Pattern.compile("runs/([0-9a-f]+)").matcher(result.out());
         assertTrue(url.find(), result.out());
         String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + url.group(1));

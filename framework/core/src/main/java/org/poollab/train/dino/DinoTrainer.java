@@ -22,7 +22,7 @@ import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
-import org.poollab.eval.KnnProtocol;
+import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.Freeze;
@@ -78,7 +78,7 @@ public final class DinoTrainer implements Trainer {
                 student.perImageLoss().name(), trainer.optimizer(), schedules.optimizer(), lastLayer);
         TeacherCentre centre = new TeacherCentre(dino.outDim(), dino.centerMomentum());
         MultiCrop crops = new MultiCrop(dino, global.height(), config.data().mean(), config.data().std());
-        KnnProtocol knn = new KnnProtocol(config.eval(), Preprocessing.of(config.data(), false), progress);
+        Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
 
         Map<String, Double> last = Map.of();
         for (int epoch = 0; epoch < trainer.epochs(); epoch++) {
@@ -90,7 +90,7 @@ public final class DinoTrainer implements Trainer {
             writeCheckpoint(run, epoch, training, teacher, centre, (epoch + 1) * stepsPerEpoch);
             boolean finalEpoch = epoch == trainer.epochs() - 1;
             if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
-                last = knn.evaluate(teacher.model(), train, run.data().test());
+                last = evaluation.evaluate(teacher.model(), train, run.data().test());
                 run.observer().onEvaluation(epoch + 1, last);
             }
         }

@@ -41,14 +41,14 @@ record Student(SameDiff sd, GraphScope scope, SDVariable perImageLoss, List<Stri
         int dim = spec.backbone().featureDim();
         SDVariable globalImages = ModelGraph.imageInput(scope, GLOBAL, global);
         SDVariable globalLogits = head.apply(scope.child("head"),
-                ModelGraph.forward(spec, scope, globalImages, global).pooled(), dim);
+                ModelGraph.forward(spec, scope, globalImages, global).features(), dim);
         SDVariable localLogits = null;
         List<String> features = new ArrayList<>(List.of(GLOBAL));
         if (config.localCrops() > 0) {
             GraphScope localScope = scope.forInput(MultiCropBatches.LOCAL);
             SDVariable localImages = ModelGraph.imageInput(scope, MultiCropBatches.LOCAL, local);
             localLogits = head.apply(localScope.child("head"),
-                    ModelGraph.forward(spec, localScope, localImages, local).pooled(), dim);
+                    ModelGraph.forward(spec, localScope, localImages, local).features(), dim);
             features.add(MultiCropBatches.LOCAL);
         }
         SDVariable loss = DinoLoss.perImage(layers, sd, globalLogits, localLogits, config.localCrops(),

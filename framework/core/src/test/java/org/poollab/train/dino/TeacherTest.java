@@ -9,6 +9,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.backbone.Grid;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.model.ModelGraph;
 
@@ -21,7 +22,7 @@ class TeacherTest {
         SDVariable w = sd.var("head/W", Nd4j.createFromArray(weights).reshape(2, 1));
         SDVariable out = images.mmul(w);
         ModelGraph model = new ModelGraph(sd, GraphScope.root(sd, DataType.FLOAT, 0), images, out,
-                Optional.empty(), 1);
+                Optional.empty(), new Grid(1, 2), 1);
         return new Teacher(model, out);
     }
 

@@ -1,6 +1,7 @@
 package org.poollab.eval;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.EvalConfig;
@@ -8,8 +9,11 @@ import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
 
-/** SPEC §7 end to end: eval-mode features of the train and test sets, then the weighted k-NN vote. */
-public final class KnnProtocol {
+/**
+ * SPEC §7 end to end: eval-mode features of the train and test sets and the weighted k-NN vote, plus the
+ * attention-map quality on the test set when the pooling has a map.
+ */
+public final class Evaluation {
 
     private final EvalConfig config;
     private final Preprocessing preprocessing;
@@ -20,19 +24,22 @@ public final class KnnProtocol {
      * @param preprocessing normalisation without augmentation
      * @param progress where progress bars go
      */
-    public KnnProtocol(EvalConfig config, Preprocessing preprocessing, PrintStream progress) {
+    public Evaluation(EvalConfig config, Preprocessing preprocessing, PrintStream progress) {
         this.config = config;
         this.preprocessing = preprocessing;
         this.progress = progress;
     }
 
-    /** @return {@code knn_top1_k20} and the like, in percent */
+    /** @return {@code knn_top1_k20} and the like, and {@code attention_jaccard}, in percent */
     public Map<String, Double> evaluate(ModelGraph model, ImageDataset train, ImageDataset test) {
         FeatureExtractor extractor = new FeatureExtractor(config.batchSize(), progress);
         INDArray trainFeatures = extractor.extract(model, train, preprocessing, "train");
         INDArray testFeatures = extractor.extract(model, test, preprocessing, "test");
         KnnEvaluator knn = new KnnEvaluator(config.k(), config.temperature(),
                 config.memoryBudgetMb() * 1024L * 1024L);
-        return knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes());
+        Map<String, Double> metrics = new LinkedHashMap<>(
+                knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes()));
+        metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
+        return metrics;
     }
 }
