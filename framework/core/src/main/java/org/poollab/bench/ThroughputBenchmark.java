@@ -37,18 +37,26 @@ public final class ThroughputBenchmark {
     /**
      * @param warmup untimed steps first
      * @param steps timed training steps
+     * @param profile whether to print where the training steps' time goes, per op type
      */
-    public void run(ExperimentConfig config, ModelGraph model, ImageDataset train, int warmup, int steps)
-            throws InterruptedException {
+    public void run(ExperimentConfig config, ModelGraph model, ImageDataset train, int warmup, int steps,
+                    boolean profile) throws InterruptedException {
         int batchSize = config.trainer().batchSize();
         int total = warmup + steps;
         Schedules schedules = Schedules.of(config.trainer().optimizer(), total, 1);
         TrainingGraph training = trainer.prepare(model, train.classes(), config.trainer().optimizer(), schedules);
+        OpProfile ops = new OpProfile();
+        if (profile) {
+            model.sd().addListeners(ops);
+        }
         double[] seconds = new double[steps];
         try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(), true), batchSize,
                 config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), 0)) {
             for (int step = 0; step < Math.min(total, batches.steps()); step++) {
                 Batch batch = batches.next();
+                if (step == warmup) {
+                    ops.record();
+                }
                 long start = System.nanoTime();
                 training.step(step, SupervisedTrainer.features(model, batch), new INDArray[] {batch.targets()});
                 if (step >= warmup) {
@@ -59,6 +67,9 @@ public final class ThroughputBenchmark {
         double trainStep = median(seconds);
         out.printf(Locale.ROOT, "train     batch %4d  median %7.1f ms/step  %7.1f img/s  (%d steps after %d warm-up)%n",
                 batchSize, trainStep * 1e3, batchSize / trainStep, steps, warmup);
+        if (profile) {
+            ops.print(out, 25);
+        }
 
         int evalBatch = config.eval().batchSize();
         ImageDataset sample = train.subset(Math.min(train.size(), evalBatch * (steps + 2)), config.seed());

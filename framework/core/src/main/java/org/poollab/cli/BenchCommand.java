@@ -37,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup = 5;
 
+    @Option(names = "--profile", description = "print the training steps' time per op type")
+    boolean profile;
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig config = ExperimentLoader.plan(file, overrides).points().get(0).config();
@@ -48,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("natives: " + NativeBuild.current());
             SupervisedTrainer trainer = new SupervisedTrainer(environment.injector.getInstance(Layers.class),
                     System.err); // the bench measures the supervised step of the experiment's model
-            new ThroughputBenchmark(trainer, System.out).run(config, model, data.train(), warmup, steps);
+            new ThroughputBenchmark(trainer, System.out).run(config, model, data.train(), warmup, steps, profile);
         }
         return 0;
     }
