@@ -2,8 +2,13 @@ package org.poollab.bench;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
@@ -11,6 +16,7 @@ import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.eval.FeatureExtractor;
+import org.poollab.eval.KnnEvaluator;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.Schedules;
 import org.poollab.train.SupervisedTrainer;
@@ -18,16 +24,20 @@ import org.poollab.train.TrainingGraph;
 
 /**
  * Measures an experiment's model on real batches: supervised training steps (forward + backward + AdamW) and
- * evaluation-mode feature extraction, reported as medians after warm-up, plus the process's peak resident memory.
+ * evaluation-mode feature extraction at each batch size (medians after warm-up), the k-NN protocol on
+ * 60k x 10k features of the model's width, and the process's peak resident memory.
  */
 public final class ThroughputBenchmark {
+
+    private static final int KNN_TRAIN = 60_000;
+    private static final int KNN_TEST = 10_000;
 
     private final SupervisedTrainer trainer;
     private final PrintStream out;
 
     /**
      * @param trainer builds the training graph
-     * @param out where the numbers go
+     * @param out where the table goes
      */
     public ThroughputBenchmark(SupervisedTrainer trainer, PrintStream out) {
         this.trainer = trainer;
@@ -35,53 +45,90 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * @param warmup untimed steps first
-     * @param steps timed training steps
+     * @param batchSizes the batch sizes to measure
+     * @param warmup untimed steps before each measurement
+     * @param steps timed training steps (and inference batches) per batch size
      * @param profile whether to print where the training steps' time goes, per op type
+     * @return every number, keyed e.g. {@code train_img_per_s_b64}
      */
-    public void run(ExperimentConfig config, ModelGraph model, ImageDataset train, int warmup, int steps,
-                    boolean profile) throws InterruptedException {
-        int batchSize = config.trainer().batchSize();
-        int total = warmup + steps;
+    public Map<String, Double> run(ExperimentConfig config, ModelGraph model, ImageDataset train,
+                                   List<Integer> batchSizes, int warmup, int steps, boolean profile)
+            throws InterruptedException {
+        int total = batchSizes.size() * (warmup + steps);
         Schedules schedules = Schedules.of(config.trainer().optimizer(), total, 1);
         TrainingGraph training = trainer.prepare(model, train.classes(), config.trainer().optimizer(), schedules);
         OpProfile ops = new OpProfile();
         if (profile) {
             model.sd().addListeners(ops);
         }
-        double[] seconds = new double[steps];
-        try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(), true), batchSize,
-                config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), 0)) {
-            for (int step = 0; step < Math.min(total, batches.steps()); step++) {
-                Batch batch = batches.next();
-                if (step == warmup) {
-                    ops.record();
-                }
-                long start = System.nanoTime();
-                training.step(step, SupervisedTrainer.features(model, batch), new INDArray[] {batch.targets()});
-                if (step >= warmup) {
-                    seconds[step - warmup] = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> results = new LinkedHashMap<>();
+        int globalStep = 0;
+        for (int batchSize : batchSizes) {
+            double[] seconds = new double[steps];
+            try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(),
+                    true), batchSize, config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(),
+                    batchSize)) {
+                int available = Math.min(warmup + steps, batches.steps());
+                for (int step = 0; step < available; step++, globalStep++) {
+                    Batch batch = batches.next();
+                    if (step == warmup) {
+                        ops.record();
+                    }
+                    long start = System.nanoTime();
+                    training.step(globalStep, SupervisedTrainer.features(model, batch),
+                            new INDArray[] {batch.targets()});
+                    if (step >= warmup) {
+                        seconds[step - warmup] = (System.nanoTime() - start) / 1e9;
+                    }
                 }
             }
+            double trainStep = median(seconds);
+            double inference = inferenceRate(config, model, train, batchSize, steps);
+            results.put("train_img_per_s_b" + batchSize, batchSize / trainStep);
+            results.put("inference_img_per_s_b" + batchSize, inference);
+            out.printf(Locale.ROOT, "batch %4d  train %7.1f ms/step %7.1f img/s   inference %7.1f img/s%n",
+                    batchSize, trainStep * 1e3, batchSize / trainStep, inference);
         }
-        double trainStep = median(seconds);
-        out.printf(Locale.ROOT, "train     batch %4d  median %7.1f ms/step  %7.1f img/s  (%d steps after %d warm-up)%n",
-                batchSize, trainStep * 1e3, batchSize / trainStep, steps, warmup);
         if (profile) {
             ops.print(out, 25);
         }
+        double knnSeconds = knnSeconds(config, model.featureDim());
+        results.put("knn_60k_x_10k_s", knnSeconds);
+        out.printf(Locale.ROOT, "k-NN      %d x %d features of width %d, k = %s: %.1f s%n", KNN_TRAIN, KNN_TEST,
+                model.featureDim(), config.eval().k(), knnSeconds);
+        double rss = PeakMemory.residentBytes() / 1e9;
+        results.put("peak_rss_gb", rss);
+        out.printf(Locale.ROOT, "peak RSS  %.2f GB%n", rss);
+        return results;
+    }
 
-        int evalBatch = config.eval().batchSize();
-        ImageDataset sample = train.subset(Math.min(train.size(), evalBatch * (steps + 2)), config.seed());
-        FeatureExtractor extractor = new FeatureExtractor(evalBatch, System.err);
+    /** Images per second of eval-mode feature extraction, after one warm-up batch. */
+    private static double inferenceRate(ExperimentConfig config, ModelGraph model, ImageDataset train,
+                                        int batchSize, int batches) {
+        ImageDataset sample = train.subset(Math.min(train.size(), batchSize * batches), config.seed());
+        FeatureExtractor extractor = new FeatureExtractor(batchSize, System.err);
         Preprocessing plain = Preprocessing.of(config.data(), false);
-        extractor.extract(model, sample.subset(Math.min(sample.size(), 2 * evalBatch), 1), plain, "warm-up");
+        extractor.extract(model, sample.subset(Math.min(sample.size(), batchSize), 1), plain, "warm-up");
         long start = System.nanoTime();
         extractor.extract(model, sample, plain, "timed");
-        double inference = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "inference batch %4d  %7.1f img/s  (%d images)%n", evalBatch,
-                sample.size() / inference, sample.size());
-        out.printf(Locale.ROOT, "peak RSS  %.2f GB%n", PeakMemory.residentBytes() / 1e9);
+        return sample.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The k-NN protocol on random unit features of the model's width, as after a full-data evaluation. */
+    private static double knnSeconds(ExperimentConfig config, int dim) {
+        Nd4j.getRandom().setSeed(config.seed());
+        INDArray trainFeatures = Nd4j.randn(DataType.FLOAT, KNN_TRAIN, dim);
+        INDArray testFeatures = Nd4j.randn(DataType.FLOAT, KNN_TEST, dim);
+        int[] trainLabels = new int[KNN_TRAIN];
+        int[] testLabels = new int[KNN_TEST];
+        for (int i = 0; i < KNN_TRAIN; i++) {
+            trainLabels[i] = i % 10;
+        }
+        KnnEvaluator knn = new KnnEvaluator(config.eval().k(), config.eval().temperature(),
+                config.eval().memoryBudgetMb() * 1024L * 1024L);
+        long start = System.nanoTime();
+        knn.evaluate(trainFeatures, trainLabels, testFeatures, testLabels, 10);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static double median(double[] values) {

@@ -1,18 +1,24 @@
 package org.poollab.cli;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
+import org.poollab.bench.BenchReport;
 import org.poollab.bench.ThroughputBenchmark;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataSource;
 import org.poollab.model.ModelGraph;
 import org.poollab.run.ExperimentRunner;
+import org.poollab.run.GitCommit;
 import org.poollab.run.NativeBuild;
 import org.poollab.train.SupervisedTrainer;
 import picocli.CommandLine.Command;
@@ -20,8 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code poollab bench [x.yaml]}: training and inference throughput of an experiment's model, no MLflow. */
-@Command(name = "bench", description = "Measure training and inference img/s and peak memory of an experiment's "
-        + "model on real batches (nothing is logged).")
+@Command(name = "bench", description = "Measure training and inference img/s at each batch size, k-NN time and "
+        + "peak memory of an experiment's model on real batches; print a table and write JSON (no MLflow).")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT",
@@ -40,6 +46,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "print the training steps' time per op type")
     boolean profile;
 
+    @Option(names = "--batches", split = ",", description = "batch sizes to measure (default: ${DEFAULT-VALUE})")
+    List<Integer> batchSizes = new ArrayList<>(List.of(64, 256));
+
+    @Option(names = "--json", description = "where to write the numbers (default: reports/bench/<experiment>-"
+            + "<time>.json)")
+    Path json;
+
     @Override
     public Integer call() throws Exception {
         ExperimentConfig config = ExperimentLoader.plan(file, overrides).points().get(0).config();
@@ -48,10 +61,25 @@ final class BenchCommand implements Callable<Integer> {
             Nd4j.getRandom().setSeed(config.seed());
             ModelGraph model = ModelGraph.build(ExperimentRunner.resolve(environment.registry, config),
                     DataType.FLOAT, config.seed());
-            System.out.println("natives: " + NativeBuild.current());
+            String natives = NativeBuild.current();
+            System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
             SupervisedTrainer trainer = new SupervisedTrainer(environment.injector.getInstance(Layers.class),
                     System.err); // the bench measures the supervised step of the experiment's model
-            new ThroughputBenchmark(trainer, System.out).run(config, model, data.train(), warmup, steps, profile);
+            Map<String, Double> numbers = new ThroughputBenchmark(trainer, System.out)
+                    .run(config, model, data.train(), batchSizes, warmup, steps, profile);
+            String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path target = json != null ? json
+                    : Path.of("reports", "bench", config.experiment() + "-" + time + ".json");
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put("experiment", config.experiment());
+            context.put("file", file.toString());
+            context.put("overrides", String.join(" ", overrides));
+            context.put("natives", natives);
+            context.put("omp_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+            context.put("time", time);
+            context.put("git_commit", GitCommit.current());
+            BenchReport.write(target, context, numbers);
+            System.out.println("written: " + target);
         }
         return 0;
     }

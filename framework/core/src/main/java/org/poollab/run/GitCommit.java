@@ -5,12 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** The git commit of the working directory, logged with every run so results can be traced to code. */
-final class GitCommit {
+public final class GitCommit {
 
     private GitCommit() {
     }
 
-    static String current() {
+    /** @return the checked-out commit, or "unknown" outside a git work tree */
+    public static String current() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             String text = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
