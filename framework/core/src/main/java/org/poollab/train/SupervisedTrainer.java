@@ -2,7 +2,6 @@ package org.poollab.train;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,27 +104,16 @@ public final class SupervisedTrainer implements Trainer {
             throws InterruptedException {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
+        StepLog log = new StepLog(observer, trainer.logEvery());
         long images = 0;
-        long windowStart = System.nanoTime();
-        long windowImages = 0;
         for (int i = 0; i < steps; i++) {
             int step = epoch * steps + i;
             Batch batch = batches.next();
             double loss = training.step(step, features(model, batch), new INDArray[] {batch.targets()});
             double lr = schedules.learningRate().at(step);
             images += batch.size();
-            windowImages += batch.size();
             bar.update(i + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
-            if ((step + 1) % trainer.logEvery() == 0 || i == steps - 1) {
-                double seconds = (System.nanoTime() - windowStart) / 1e9;
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                metrics.put("loss", loss);
-                metrics.put("lr", lr);
-                metrics.put("img_per_s", windowImages / Math.max(seconds, 1e-9));
-                observer.onStep(step + 1, metrics);
-                windowStart = System.nanoTime();
-                windowImages = 0;
-            }
+            log.after(step, batch.size(), i == steps - 1, () -> Map.of("loss", loss, "lr", lr));
         }
     }
 

@@ -27,6 +27,7 @@ import org.poollab.model.ModelGraph;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.Freeze;
 import org.poollab.train.ProgressBar;
+import org.poollab.train.StepLog;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingGraph;
 import org.poollab.train.TrainingRun;
@@ -123,9 +124,8 @@ public final class DinoTrainer implements Trainer {
             TrainerConfig trainer = run.config().trainer();
             int steps = batches.steps();
             ProgressBar bar = new ProgressBar(progress, "dino epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
+            StepLog log = new StepLog(run.observer(), trainer.logEvery());
             long images = 0;
-            long windowStart = System.nanoTime();
-            long windowImages = 0;
             for (int i = 0; i < steps; i++) {
                 int step = epoch * steps + i;
                 MultiCropBatch batch = batches.next();
@@ -139,26 +139,23 @@ public final class DinoTrainer implements Trainer {
                 teacher.followStudent(student.sd(), momentum);
                 centre.update(teacherLogits);
                 images += b;
-                windowImages += b;
                 double entropy = TeacherCentre.meanEntropy(targets);
                 bar.update(i + 1, images, String.format(Locale.ROOT, "loss %.4f H(t) %.3f", loss, entropy));
-                if ((step + 1) % trainer.logEvery() == 0 || i == steps - 1) {
-                    double seconds = (System.nanoTime() - windowStart) / 1e9;
-                    Map<String, Double> metrics = new LinkedHashMap<>();
-                    metrics.put("loss", loss);
-                    metrics.put("teacher_entropy", entropy);
-                    metrics.put("kl_teacher_student", loss - entropy);
-                    metrics.put("center_norm", centre.norm());
-                    metrics.put("lr", schedules.optimizer().learningRate().at(step));
-                    metrics.put("wd", schedules.optimizer().weightDecay().at(step));
-                    metrics.put("momentum", momentum);
-                    metrics.put("teacher_temp", schedules.teacherTemp().at(step));
-                    metrics.put("img_per_s", windowImages / Math.max(seconds, 1e-9));
-                    run.observer().onStep(step + 1, metrics);
-                    windowStart = System.nanoTime();
-                    windowImages = 0;
-                }
+                log.after(step, b, i == steps - 1, () -> health(step, loss, entropy, momentum));
             }
+        }
+
+        private Map<String, Double> health(int step, double loss, double entropy, double momentum) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("loss", loss);
+            metrics.put("teacher_entropy", entropy);
+            metrics.put("kl_teacher_student", loss - entropy);
+            metrics.put("center_norm", centre.norm());
+            metrics.put("lr", schedules.optimizer().learningRate().at(step));
+            metrics.put("wd", schedules.optimizer().weightDecay().at(step));
+            metrics.put("momentum", momentum);
+            metrics.put("teacher_temp", schedules.teacherTemp().at(step));
+            return metrics;
         }
     }
 
