@@ -23,7 +23,14 @@ final class Environment implements AutoCloseable {
         }
     });
     private final PluginHost host = new PluginHost(paths.plugins(), injector);
-    final ComponentRegistry registry = host.start();
+    final ComponentRegistry registry = startPlugins();
+
+    /** Starts the plugins and reports each broken jar on one stderr line; the others are used. */
+    private ComponentRegistry startPlugins() {
+        ComponentRegistry started = host.start();
+        started.failures().forEach(failure -> System.err.println("poollab: plugin not loaded: " + failure));
+        return started;
+    }
 
     /** The trainers by id, printing progress to stderr. */
     List<Trainer> trainers() {

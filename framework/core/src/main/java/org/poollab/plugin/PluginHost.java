@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarFile;
 import org.pf4j.ExtensionFactory;
 import org.pf4j.JarPluginManager;
@@ -23,7 +25,8 @@ import org.poollab.api.pooling.Pooling;
 /**
  * Loads the plugin jars of one directory with PF4J, creates their extensions through Guice and indexes them by
  * component id. Two jars with the same plugin id, or two components with the same id, stop start-up with both jar
- * names in the message.
+ * names in the message. A broken jar (corrupt, built for another API version, an extension that throws while
+ * being created) is recorded as one failure line and the other plugins still load.
  */
 public final class PluginHost implements AutoCloseable {
 
@@ -58,7 +61,7 @@ public final class PluginHost implements AutoCloseable {
         rejectDuplicatePluginIds();
         manager.loadPlugins();
         manager.startPlugins();
-        List<String> failures = new ArrayList<>();
+        List<String> failures = new ArrayList<>(unloadableJars());
         Map<String, Registered<Pooling>> poolings = new HashMap<>();
         Map<String, Registered<Backbone>> backbones = new HashMap<>();
         for (PluginWrapper plugin : manager.getPlugins()) {
@@ -66,14 +69,46 @@ public final class PluginHost implements AutoCloseable {
                 failures.add(describeFailure(plugin));
                 continue;
             }
-            for (Pooling pooling : manager.getExtensions(Pooling.class, plugin.getPluginId())) {
-                register(poolings, pooling, "pooling", plugin);
+            List<Pooling> pluginPoolings;
+            List<Backbone> pluginBackbones;
+            try {
+                pluginPoolings = manager.getExtensions(Pooling.class, plugin.getPluginId());
+                pluginBackbones = manager.getExtensions(Backbone.class, plugin.getPluginId());
+            } catch (RuntimeException e) {
+                failures.add(plugin.getPluginPath().getFileName() + ": an extension could not be created ("
+                        + rootMessage(e) + "); fix or remove the jar");
+                continue;
             }
-            for (Backbone backbone : manager.getExtensions(Backbone.class, plugin.getPluginId())) {
-                register(backbones, backbone, "backbone", plugin);
-            }
+            pluginPoolings.forEach(pooling -> register(poolings, pooling, "pooling", plugin));
+            pluginBackbones.forEach(backbone -> register(backbones, backbone, "backbone", plugin));
         }
         return new ComponentRegistry(poolings, backbones, failures);
+    }
+
+    /** Jars of the directory that PF4J could not load at all (corrupt, or no plugin manifest). */
+    private List<String> unloadableJars() {
+        Set<Path> loaded = new HashSet<>();
+        manager.getPlugins().forEach(plugin -> loaded.add(plugin.getPluginPath().toAbsolutePath().normalize()));
+        List<String> failures = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
+            for (Path jar : jars) {
+                if (!loaded.contains(jar.toAbsolutePath().normalize())) {
+                    failures.add(jar.getFileName() + ": not loadable as a plugin (a corrupt jar, or a manifest "
+                            + "without Plugin-Id / Plugin-Version); rebuild it or remove it from " + directory);
+                }
+            }
+        } catch (IOException e) {
+            failures.add(directory + ": cannot be listed (" + e.getMessage() + ")");
+        }
+        return failures;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** Stops plugins one at a time: PF4J 3.15's stopPlugins() can fail midway (pf4j issue 656). */
