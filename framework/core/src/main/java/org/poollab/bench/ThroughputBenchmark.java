@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
@@ -19,6 +20,7 @@ import org.poollab.eval.FeatureExtractor;
 import org.poollab.eval.KnnEvaluator;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.Schedules;
+import org.poollab.train.StepSource;
 import org.poollab.train.SupervisedTrainer;
 import org.poollab.train.TrainingGraph;
 
@@ -68,19 +70,30 @@ public final class ThroughputBenchmark {
             try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(),
                     true), batchSize, config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(),
                     batchSize)) {
+                int first = globalStep;
                 int available = Math.min(warmup + steps, batches.steps());
-                for (int step = 0; step < available; step++, globalStep++) {
-                    Batch batch = batches.next();
-                    if (step == warmup) {
-                        ops.record();
+                training.run(first, available, new StepSource() {
+                    private long started;
+
+                    @Override
+                    public MultiDataSet inputs(int step) throws InterruptedException {
+                        Batch batch = batches.next();
+                        if (step - first == warmup) {
+                            ops.record();
+                        }
+                        started = System.nanoTime();
+                        return new MultiDataSet(SupervisedTrainer.features(model, batch),
+                                new INDArray[] {batch.targets()});
                     }
-                    long start = System.nanoTime();
-                    training.step(globalStep, SupervisedTrainer.features(model, batch),
-                            new INDArray[] {batch.targets()});
-                    if (step >= warmup) {
-                        seconds[step - warmup] = (System.nanoTime() - start) / 1e9;
+
+                    @Override
+                    public void done(int step, double loss) {
+                        if (step - first >= warmup) {
+                            seconds[step - first - warmup] = (System.nanoTime() - started) / 1e9;
+                        }
                     }
-                }
+                });
+                globalStep += available;
             }
             double trainStep = median(seconds);
             double inference = inferenceRate(config, model, train, batchSize, steps);

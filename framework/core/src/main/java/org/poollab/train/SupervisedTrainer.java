@@ -9,6 +9,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
@@ -105,16 +106,25 @@ public final class SupervisedTrainer implements Trainer {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
         StepLog log = new StepLog(observer, trainer.logEvery());
-        long images = 0;
-        for (int i = 0; i < steps; i++) {
-            int step = epoch * steps + i;
-            Batch batch = batches.next();
-            double loss = training.step(step, features(model, batch), new INDArray[] {batch.targets()});
-            double lr = schedules.learningRate().at(step);
-            images += batch.size();
-            bar.update(i + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
-            log.after(step, batch.size(), i == steps - 1, () -> Map.of("loss", loss, "lr", lr));
-        }
+        int first = epoch * steps;
+        training.run(first, steps, new StepSource() {
+            private Batch current;
+            private long images;
+
+            @Override
+            public MultiDataSet inputs(int step) throws InterruptedException {
+                current = batches.next();
+                return new MultiDataSet(features(model, current), new INDArray[] {current.targets()});
+            }
+
+            @Override
+            public void done(int step, double loss) {
+                double lr = schedules.learningRate().at(step);
+                images += current.size();
+                bar.update(step - first + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
+                log.after(step, current.size(), step == first + steps - 1, () -> Map.of("loss", loss, "lr", lr));
+            }
+        });
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.api.backbone.ImageShape;
@@ -28,6 +29,7 @@ import org.poollab.train.Checkpoint;
 import org.poollab.train.Freeze;
 import org.poollab.train.ProgressBar;
 import org.poollab.train.StepLog;
+import org.poollab.train.StepSource;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingGraph;
 import org.poollab.train.TrainingRun;
@@ -125,24 +127,37 @@ public final class DinoTrainer implements Trainer {
             int steps = batches.steps();
             ProgressBar bar = new ProgressBar(progress, "dino epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
             StepLog log = new StepLog(run.observer(), trainer.logEvery());
-            long images = 0;
-            for (int i = 0; i < steps; i++) {
-                int step = epoch * steps + i;
-                MultiCropBatch batch = batches.next();
-                INDArray teacherLogits = teacher.logits(batch.global()); // [2B, K]
-                INDArray targets = centre.targets(teacherLogits, schedules.teacherTemp().at(step));
-                int b = batch.images();
-                INDArray summed = targets.get(NDArrayIndex.interval(0, b), NDArrayIndex.all())
-                        .add(targets.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all()));
-                double loss = training.step(step, student.featureArrays(batch), new INDArray[] {targets, summed});
-                double momentum = schedules.momentum().at(step);
-                teacher.followStudent(student.sd(), momentum);
-                centre.update(teacherLogits);
-                images += b;
-                double entropy = TeacherCentre.meanEntropy(targets);
-                bar.update(i + 1, images, String.format(Locale.ROOT, "loss %.4f H(t) %.3f", loss, entropy));
-                log.after(step, b, i == steps - 1, () -> health(step, loss, entropy, momentum));
-            }
+            int first = epoch * steps;
+            training.run(first, steps, new StepSource() {
+                private MultiCropBatch current;
+                private INDArray teacherLogits;
+                private INDArray targets;
+                private long images;
+
+                @Override
+                public MultiDataSet inputs(int step) throws InterruptedException {
+                    current = batches.next();
+                    teacherLogits = teacher.logits(current.global()); // [2B, K]
+                    targets = centre.targets(teacherLogits, schedules.teacherTemp().at(step));
+                    int b = current.images();
+                    INDArray summed = targets.get(NDArrayIndex.interval(0, b), NDArrayIndex.all())
+                            .add(targets.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all()));
+                    return new MultiDataSet(student.featureArrays(current), new INDArray[] {targets, summed});
+                }
+
+                @Override
+                public void done(int step, double loss) {
+                    double momentum = schedules.momentum().at(step);
+                    teacher.followStudent(student.sd(), momentum);
+                    centre.update(teacherLogits);
+                    images += current.images();
+                    double entropy = TeacherCentre.meanEntropy(targets);
+                    bar.update(step - first + 1, images, String.format(Locale.ROOT, "loss %.4f H(t) %.3f", loss,
+                            entropy));
+                    log.after(step, current.images(), step == first + steps - 1,
+                            () -> health(step, loss, entropy, momentum));
+                }
+            });
         }
 
         private Map<String, Double> health(int step, double loss, double entropy, double momentum) {

@@ -1,0 +1,93 @@
+package org.poollab.train;
+
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+
+/**
+ * Feeds SameDiff's fit loop from a {@link StepSource}, one step at a time on the caller's thread (no prefetch, so
+ * the step clock and any per-step work such as the DINO teacher happen exactly before their step).
+ */
+final class StepIterator implements MultiDataSetIterator {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient StepSource source;
+    private final transient StepClock clock;
+    private final int first;
+    private final int count;
+    private int next;
+
+    StepIterator(int first, int count, StepSource source, StepClock clock) {
+        this.first = first;
+        this.count = count;
+        this.source = source;
+        this.clock = clock;
+    }
+
+    /** Carries an interruption of the step source out of SameDiff's fit loop. */
+    static final class Interrupted extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        Interrupted(InterruptedException cause) {
+            super(cause);
+        }
+
+        InterruptedException interruption() {
+            return (InterruptedException) getCause();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        return next < count;
+    }
+
+    @Override
+    public MultiDataSet next() {
+        int step = first + next++;
+        clock.set(step);
+        try {
+            return source.inputs(step);
+        } catch (InterruptedException e) {
+            throw new Interrupted(e);
+        }
+    }
+
+    @Override
+    public MultiDataSet next(int num) {
+        throw new UnsupportedOperationException("one step at a time");
+    }
+
+    @Override
+    public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+        throw new UnsupportedOperationException("inputs are prepared by the step source");
+    }
+
+    @Override
+    public MultiDataSetPreProcessor getPreProcessor() {
+        return null;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return false;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    @Override
+    public void reset() {
+        throw new UnsupportedOperationException("a step range runs once");
+    }
+
+    @Override
+    public void remove() {
+        throw new UnsupportedOperationException();
+    }
+
+}
