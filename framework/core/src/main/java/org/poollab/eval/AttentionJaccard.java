@@ -27,13 +27,18 @@ public final class AttentionJaccard {
         int union = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                boolean inRegion = tokens[(y * gridHeight / height) * gridWidth + x * gridWidth / width];
+                boolean inRegion = tokens[tokenAt(y, x, height, width, gridHeight, gridWidth)];
                 boolean inObject = foreground[y * width + x];
                 intersection += inRegion && inObject ? 1 : 0;
                 union += inRegion || inObject ? 1 : 0;
             }
         }
         return union == 0 ? 1.0 : (double) intersection / union;
+    }
+
+    /** The token under image pixel (y, x): nearest-neighbour upsampling of the grid to the image. */
+    static int tokenAt(int y, int x, int height, int width, int gridHeight, int gridWidth) {
+        return (y * gridHeight / height) * gridWidth + x * gridWidth / width;
     }
 
     /**

@@ -1,8 +1,16 @@
 package org.poollab.eval;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.data.ImageDataset;
@@ -11,7 +19,10 @@ import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
-/** The mean {@link AttentionJaccard} of a model's attention maps over a data set, foreground = pixel > 0. */
+/**
+ * A model's attention maps over a data set: their mean {@link AttentionJaccard} (foreground = pixel > 0) and a PNG
+ * grid of the first images with their maps.
+ */
 public final class AttentionQuality {
 
     /** The metric's name in MLflow. */
@@ -34,28 +45,61 @@ public final class AttentionQuality {
         if (model.attention().isEmpty()) {
             return Map.of();
         }
-        String map = model.attention().get().name();
-        int h = data.height();
-        int w = data.width();
         double sum = 0;
         ProgressBar bar = new ProgressBar(progress, "attention maps", (data.size() + batchSize - 1) / batchSize);
         for (int start = 0, done = 1; start < data.size(); start += batchSize, done++) {
             int rows = Math.min(batchSize, data.size() - start);
-            float[] pixels = new float[rows * h * w];
-            for (int r = 0; r < rows; r++) {
-                preprocessing.write(data, start + r, pixels, r * h * w, null);
-            }
-            Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(),
-                    input -> rows));
-            inputs.put(ModelGraph.IMAGES, Nd4j.create(pixels, new long[] {rows, 1, h, w}, 'c'));
-            double[][] maps = model.sd().output(inputs, map).get(map).toDoubleMatrix(); // [rows, N]
+            double[][] maps = maps(model, data, preprocessing, start, rows);
             for (int r = 0; r < rows; r++) {
                 sum += AttentionJaccard.jaccard(maps[r], model.grid().height(), model.grid().width(),
-                        foreground(data, start + r), h, w);
+                        foreground(data, start + r), data.height(), data.width());
             }
             bar.update(done, start + rows, "");
         }
         return Map.of(METRIC, 100 * sum / data.size());
+    }
+
+    /**
+     * Writes the first {@code count} images of {@code data} with their maps as a PNG grid.
+     *
+     * @return false (and writes nothing) when the pooling has no attention map
+     */
+    public boolean render(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int count, Path png)
+            throws IOException {
+        if (model.attention().isEmpty()) {
+            return false;
+        }
+        int rows = Math.min(count, data.size());
+        double[][] maps = maps(model, data, preprocessing, 0, rows);
+        List<float[]> images = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            float[] grey = new float[data.height() * data.width()];
+            for (int i = 0; i < grey.length; i++) {
+                grey[i] = data.pixel(r, i / data.width(), i % data.width()) / 255f;
+            }
+            images.add(grey);
+        }
+        BufferedImage grid = new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.height(),
+                data.width(), model.grid().height(), model.grid().width());
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(grid, "png", png.toFile());
+        return true;
+    }
+
+    /** Attention maps {@code [rows, N]} of images {@code [start, start + rows)} in evaluation mode. */
+    private static double[][] maps(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int start,
+                                   int rows) {
+        int h = data.height();
+        int w = data.width();
+        float[] pixels = new float[rows * h * w];
+        for (int r = 0; r < rows; r++) {
+            preprocessing.write(data, start + r, pixels, r * h * w, null);
+        }
+        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(),
+                input -> rows));
+        inputs.put(ModelGraph.IMAGES, Nd4j.create(pixels, new long[] {rows, 1, h, w}, 'c'));
+        String map = model.attention().orElseThrow().name();
+        return model.sd().output(inputs, map).get(map).toDoubleMatrix();
     }
 
     /** Fashion-MNIST's free segmentation: objects on a black background, so foreground = pixel > 0. */

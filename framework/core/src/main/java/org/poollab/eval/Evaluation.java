@@ -1,6 +1,8 @@
 package org.poollab.eval;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,6 +16,8 @@ import org.poollab.model.ModelGraph;
  * attention-map quality on the test set when the pooling has a map.
  */
 public final class Evaluation {
+
+    private static final int GRID_IMAGES = 32;
 
     private final EvalConfig config;
     private final Preprocessing preprocessing;
@@ -41,5 +45,15 @@ public final class Evaluation {
                 knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes()));
         metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
         return metrics;
+    }
+
+    /**
+     * Writes the first 32 test images with the model's attention maps as a PNG grid.
+     *
+     * @return false (nothing written) when the pooling has no map
+     */
+    public boolean attentionGrid(ModelGraph model, ImageDataset test, Path png) throws IOException {
+        return new AttentionQuality(config.batchSize(), progress).render(model, test, preprocessing, GRID_IMAGES,
+                png);
     }
 }

@@ -127,6 +127,11 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         MlflowHttp.upload(trackingUri, info.getArtifactUri(), artifactPath, file);
     }
 
+    @Override
+    public void onArtifact(Path file, String artifactPath) {
+        logArtifact(file, artifactPath);
+    }
+
     /** Marks the run FINISHED. */
     public void finish() {
         markEnded();

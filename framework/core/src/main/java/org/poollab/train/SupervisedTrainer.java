@@ -74,6 +74,7 @@ public final class SupervisedTrainer implements Trainer {
                 observer.onEvaluation(epoch + 1, last);
             }
         }
+        AttentionArtifact.log(evaluation, model, test, run);
         return last;
     }
 

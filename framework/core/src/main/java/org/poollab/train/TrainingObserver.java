@@ -1,5 +1,6 @@
 package org.poollab.train;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Receives a run's metrics as training proceeds (MLflow tracking implements it). */
@@ -10,4 +11,7 @@ public interface TrainingObserver {
 
     /** Evaluation metrics after epoch {@code epoch} (1-based), logged with the epoch as step. */
     void onEvaluation(int epoch, Map<String, Double> metrics);
+
+    /** A file the run produced (e.g. the attention grid), stored as {@code artifactPath} with the run. */
+    void onArtifact(Path file, String artifactPath);
 }

@@ -57,6 +57,9 @@ class CliIT {
         String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + url.group(1));
         assertTrue(run.contains("\"FINISHED\""), run);
         assertTrue(run.contains("knn_top1_k20") && run.contains("\"loss\""), run);
+        String artifacts = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/artifacts/list?run_id=" + url.group(1)
+                + "&path=attention");
+        assertTrue(artifacts.contains("attention-grid.png"), "no attention grid with the run: " + artifacts);
     }
 
     @Test

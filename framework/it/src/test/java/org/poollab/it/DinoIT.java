@@ -71,7 +71,7 @@ class DinoIT {
 
         Path checkpoints = cli.home().resolve("checkpoints/it-dino/" + runId);
         try (Stream<Path> files = Files.list(checkpoints)) {
-            assertEquals(List.of("epoch-001.zip", "epoch-002.zip"),
+            assertEquals(List.of("attention-grid.png", "epoch-001.zip", "epoch-002.zip"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         try (ZipFile zip = new ZipFile(checkpoints.resolve("epoch-002.zip").toFile())) {

@@ -25,6 +25,7 @@ import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
+import org.poollab.train.AttentionArtifact;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.Freeze;
 import org.poollab.train.ProgressBar;
@@ -97,6 +98,7 @@ public final class DinoTrainer implements Trainer {
                 run.observer().onEvaluation(epoch + 1, last);
             }
         }
+        AttentionArtifact.log(evaluation, teacher.model(), run.data().test(), run);
         return last;
     }
 
