@@ -41,6 +41,20 @@ public final class ExperimentLoader {
     }
 
     /**
+     * A config from {@code dotted.key=value} settings alone (e.g. a run's logged params read back from a
+     * checkpoint), every other key at its default.
+     *
+     * @throws ConfigException naming the key
+     */
+    public static ExperimentConfig fromSettings(List<String> settings) {
+        Object parsed = new LinkedHashMap<String, Object>();
+        for (String setting : settings) {
+            parsed = applyOverride(parsed, setting);
+        }
+        return ExperimentReader.read(parsed);
+    }
+
+    /**
      * Loads an experiment and expands its optional {@code sweep} grid (dotted key to list of values) into one
      * validated config per grid point, in declaration order with the last key varying fastest.
      *

@@ -17,8 +17,6 @@ import org.poollab.model.ModelGraph;
  */
 public final class Evaluation {
 
-    private static final int GRID_IMAGES = 32;
-
     private final EvalConfig config;
     private final Preprocessing preprocessing;
     private final PrintStream progress;
@@ -48,12 +46,11 @@ public final class Evaluation {
     }
 
     /**
-     * Writes the first 32 test images with the model's attention maps as a PNG grid.
+     * Writes the first {@code images} test images with the model's attention maps as a PNG grid.
      *
      * @return false (nothing written) when the pooling has no map
      */
-    public boolean attentionGrid(ModelGraph model, ImageDataset test, Path png) throws IOException {
-        return new AttentionQuality(config.batchSize(), progress).render(model, test, preprocessing, GRID_IMAGES,
-                png);
+    public boolean attentionGrid(ModelGraph model, ImageDataset test, int images, Path png) throws IOException {
+        return new AttentionQuality(config.batchSize(), progress).render(model, test, preprocessing, images, png);
     }
 }

@@ -12,6 +12,7 @@ public final class AttentionArtifact {
 
     /** Where the grid goes among the run's artifacts. */
     public static final String PATH = "attention/attention-grid.png";
+    private static final int IMAGES = 32;
 
     private AttentionArtifact() {
     }
@@ -23,7 +24,7 @@ public final class AttentionArtifact {
     public static void log(Evaluation evaluation, ModelGraph model, ImageDataset test, TrainingRun run) {
         Path png = run.checkpoints().resolve("attention-grid.png");
         try {
-            if (evaluation.attentionGrid(model, test, png)) {
+            if (evaluation.attentionGrid(model, test, IMAGES, png)) {
                 run.observer().onArtifact(png, PATH);
             }
         } catch (IOException e) {

@@ -30,6 +30,8 @@ import org.poollab.model.ModelGraph;
 public final class SupervisedTrainer implements Trainer {
 
     private static final String TARGETS = "targets";
+    /** Checkpoint group of the trained parameters (backbone, pooling and head). */
+    public static final String MODEL = "model";
 
     private final Layers layers;
     private final PrintStream progress;
@@ -68,6 +70,9 @@ public final class SupervisedTrainer implements Trainer {
                     trainer.labelSmoothing(), model.stochasticInputs(), config.seed(), epoch)) {
                 runEpoch(training, model, batches, epoch, trainer, schedules, observer);
             }
+            RunCheckpoints.write(run, RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch)
+                    .arrays(MODEL, training.parameters())
+                    .arrays("optimizer", training.optimizerState()), epoch + 1);
             boolean finalEpoch = epoch == trainer.epochs() - 1;
             if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
                 last = evaluation.evaluate(model, train, test);

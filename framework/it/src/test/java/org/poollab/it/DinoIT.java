@@ -3,6 +3,7 @@ package org.poollab.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,12 +81,22 @@ class DinoIT {
             long student = names.stream().filter(n -> n.startsWith("student/")).count();
             assertTrue(student > 10, names.toString());
             assertEquals(student, names.stream().filter(n -> n.startsWith("teacher/")).count(), names.toString());
-            assertTrue(names.containsAll(List.of("config.yaml", "resolved-config.properties", "state.properties",
+            assertTrue(names.containsAll(List.of("config.yaml", "run-config.properties", "plugin-params.properties",
+                    "state.properties",
                     "centre/center.bin")), names.toString());
             assertTrue(names.contains("optimizer/head/last_layer/v/M.bin"), names.toString());
             String state = new String(zip.getInputStream(zip.getEntry("state.properties")).readAllBytes());
             assertTrue(state.contains("epochsDone=2") && state.contains("nextStep=24"), state);
         }
+
+        // The checkpoint alone rebuilds the teacher: its attention grid renders from the saved config and weights.
+        Path png = dir.resolve("grid.png");
+        Cli.Result attention = cli.run("attention", "--checkpoint", checkpoints.resolve("epoch-002.zip").toString(),
+                "--images", "8", "--out", png.toString());
+        assertEquals(0, attention.code(), attention.err());
+        BufferedImage grid = ImageIO.read(png.toFile());
+        assertEquals(8 * 28 * 4, grid.getWidth());
+        assertEquals(28 * 4, grid.getHeight());
     }
 
     private static List<Double> history(String runId, String metric) throws Exception {

@@ -1,8 +1,6 @@
 package org.poollab.train.dino;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +27,7 @@ import org.poollab.train.AttentionArtifact;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.Freeze;
 import org.poollab.train.ProgressBar;
+import org.poollab.train.RunCheckpoints;
 import org.poollab.train.StepLog;
 import org.poollab.train.StepSource;
 import org.poollab.train.Trainer;
@@ -176,30 +175,13 @@ public final class DinoTrainer implements Trainer {
         }
     }
 
-    /** The run's resolved config (sweep values and --set overrides applied), one {@code key = value} per line. */
-    private static String resolved(TrainingRun run) {
-        StringBuilder out = new StringBuilder();
-        run.config().flattened().forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
-        run.spec().flattenedParams().forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
-        return out.toString();
-    }
-
     private static void writeCheckpoint(TrainingRun run, int epoch, TrainingGraph training, Teacher teacher,
                                         TeacherCentre centre, int nextStep) {
-        Checkpoint checkpoint = new Checkpoint()
-                .text("config.yaml", run.configText())
-                .text("resolved-config.properties", resolved(run))
-                .text("state.properties", "epochsDone=" + (epoch + 1) + "\nnextStep=" + nextStep + "\nseed="
-                        + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n")
+        Checkpoint checkpoint = RunCheckpoints.start(run, epoch + 1, nextStep)
                 .arrays("student", training.parameters())
                 .arrays("teacher", teacher.parameters())
                 .arrays("optimizer", training.optimizerState())
                 .arrays("centre", Map.of("center", centre.centre()));
-        try {
-            checkpoint.write(run.checkpoints().resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch + 1)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of epoch " + (epoch + 1) + " to "
-                    + run.checkpoints() + " (" + e.getMessage() + "); free disk space or set POOLLAB_HOME", e);
-        }
+        RunCheckpoints.write(run, checkpoint, epoch + 1);
     }
 }

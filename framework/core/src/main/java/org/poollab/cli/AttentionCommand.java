@@ -1,0 +1,62 @@
+package org.poollab.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.data.DataException;
+import org.poollab.data.DataSource;
+import org.poollab.data.Preprocessing;
+import org.poollab.eval.Evaluation;
+import org.poollab.model.ModelGraph;
+import org.poollab.run.ExperimentRunner;
+import org.poollab.train.Checkpoint;
+import org.poollab.train.CheckpointWeights;
+import org.poollab.train.RunCheckpoints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code poollab attention --checkpoint F}: the attention grid of a trained model on test images, as PNG. */
+@Command(name = "attention", description = "Render test images with the attention maps of a checkpoint's model "
+        + "(DINO: the teacher) as a PNG grid with the 60%-mass region outlined.")
+final class AttentionCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+            description = "a checkpoint, e.g. .poollab/checkpoints/<experiment>/<run id>/epoch-001.zip")
+    Path checkpointFile;
+
+    @Option(names = "--images", description = "test images to show (default: ${DEFAULT-VALUE})")
+    int images = 32;
+
+    @Option(names = "--out", paramLabel = "PNG", description = "output file (default: next to the checkpoint)")
+    Path out;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.read(checkpointFile);
+        } catch (IOException e) {
+            throw new DataException("cannot read checkpoint " + checkpointFile + " (" + e.getMessage() + "); pass an "
+                    + "epoch-NNN.zip written by poollab run");
+        }
+        ExperimentConfig config = RunCheckpoints.config(checkpoint);
+        try (Environment environment = new Environment()) {
+            ModelGraph model = ModelGraph.build(ExperimentRunner.resolve(environment.registry, config),
+                    DataType.FLOAT, config.seed());
+            CheckpointWeights.load(checkpoint, model);
+            Path png = out != null ? out : checkpointFile.resolveSibling(
+                    checkpointFile.getFileName().toString().replaceFirst("\\.zip$", "") + "-attention.png");
+            Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), System.err);
+            if (!evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed()).test(), images, png)) {
+                throw new DataException("pooling '" + config.pooling().id() + "' has no attention map to render");
+            }
+            System.out.println("written: " + png);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package org.poollab.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.config.ExperimentLoader;
+import org.poollab.data.DataException;
+
+/**
+ * The epoch-end checkpoints of a run: {@code <run folder>/epoch-NNN.zip}, each carrying the experiment file, the
+ * run's exact config as {@code key = value} lines (sweep values and overrides applied; reads back with
+ * {@link #config}), the plugins' resolved parameters and the step counters, next to the trainer's arrays.
+ */
+public final class RunCheckpoints {
+
+    /** The entry holding the run's config, one {@code key = value} per line. */
+    static final String CONFIG = "run-config.properties";
+
+    private RunCheckpoints() {
+    }
+
+    /**
+     * A checkpoint with the run's texts; the trainer adds its arrays.
+     *
+     * @param epochsDone epochs completed
+     * @param nextStep the global step training would continue from
+     */
+    public static Checkpoint start(TrainingRun run, int epochsDone, int nextStep) {
+        return new Checkpoint()
+                .text("config.yaml", run.configText())
+                .text(CONFIG, lines(run.config().flattened()))
+                .text("plugin-params.properties", lines(run.spec().flattenedParams()))
+                .text("state.properties", "epochsDone=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
+                        + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n");
+    }
+
+    /**
+     * Writes the checkpoint of epoch {@code epochsDone} atomically.
+     *
+     * @throws UncheckedIOException naming the folder and the fix
+     */
+    public static void write(TrainingRun run, Checkpoint checkpoint, int epochsDone) {
+        try {
+            checkpoint.write(run.checkpoints().resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epochsDone)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint of epoch " + epochsDone + " to "
+                    + run.checkpoints() + " (" + e.getMessage() + "); free disk space or set POOLLAB_HOME", e);
+        }
+    }
+
+    /**
+     * The config a checkpoint was trained with.
+     *
+     * @throws DataException if the checkpoint has no config entry
+     */
+    public static ExperimentConfig config(Checkpoint checkpoint) {
+        String text = checkpoint.text(CONFIG).orElseThrow(() -> new DataException(
+                "the checkpoint has no " + CONFIG + " (written by an older PoolLab)"));
+        List<String> settings = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            int separator = line.indexOf(" = ");
+            if (separator > 0) {
+                settings.add(line.substring(0, separator) + "=" + line.substring(separator + 3));
+            }
+        }
+        return ExperimentLoader.fromSettings(settings);
+    }
+
+    private static String lines(Map<String, String> values) {
+        StringBuilder out = new StringBuilder();
+        values.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        return out.toString();
+    }
+}
