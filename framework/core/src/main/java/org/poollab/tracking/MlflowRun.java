@@ -20,6 +20,8 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     /** The tag that nests a run under its parent in the MLflow UI. */
     public static final String PARENT_TAG = "mlflow.parentRunId";
 
+    private static final int RETRIES = 3;
+
     /** MLflow's limit of params per log-batch request. */
     private static final int BATCH = 100;
 
@@ -87,12 +89,13 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             String value = e.getValue().length() > 6000 ? e.getValue().substring(0, 6000) : e.getValue();
             batch.add(Param.newBuilder().setKey(e.getKey()).setValue(value).build());
             if (batch.size() == BATCH) {
-                client.logBatch(runId(), List.of(), batch, List.of());
+                List<Param> full = List.copyOf(batch);
+                retrying("log params", () -> client.logBatch(runId(), List.of(), full, List.of()));
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            client.logBatch(runId(), List.of(), batch, List.of());
+            retrying("log params", () -> client.logBatch(runId(), List.of(), batch, List.of()));
         }
     }
 
@@ -100,7 +103,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     public void setTags(Map<String, String> tags) {
         List<RunTag> list = new ArrayList<>();
         tags.forEach((k, v) -> list.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
-        client.logBatch(runId(), List.of(), List.of(), list);
+        retrying("set tags", () -> client.logBatch(runId(), List.of(), List.of(), list));
     }
 
     /** Logs metrics at {@code step}. */
@@ -109,7 +112,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         List<Metric> list = new ArrayList<>();
         metrics.forEach((k, v) -> list.add(Metric.newBuilder().setKey(k).setValue(v).setStep(step)
                 .setTimestamp(now).build()));
-        client.logBatch(runId(), list, List.of(), List.of());
+        retrying("log metrics at step " + step, () -> client.logBatch(runId(), list, List.of(), List.of()));
     }
 
     @Override
@@ -135,7 +138,8 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     /** Marks the run FINISHED. */
     public void finish() {
         markEnded();
-        client.setTerminated(runId(), RunStatus.FINISHED, System.currentTimeMillis());
+        retrying("finish the run", () -> client.setTerminated(runId(), RunStatus.FINISHED,
+                System.currentTimeMillis()));
     }
 
     /** Marks the run FAILED and records why. */
@@ -145,8 +149,35 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     }
 
     private void terminate(RunStatus status, String error) {
-        client.setTag(runId(), "error", error.length() > 5000 ? error.substring(0, 5000) : error);
-        client.setTerminated(runId(), status, System.currentTimeMillis());
+        String message = error.length() > 5000 ? error.substring(0, 5000) : error;
+        retrying("tag the error", () -> client.setTag(runId(), "error", message));
+        retrying("end the run", () -> client.setTerminated(runId(), status, System.currentTimeMillis()));
+    }
+
+    /**
+     * Runs a tracking call, retrying twice: the local server closes idle keep-alive connections, and the client's
+     * next request on such a connection fails with NoHttpResponseException (seen in CI).
+     *
+     * @throws TrackingException naming the call when the server keeps failing
+     */
+    private void retrying(String what, Runnable call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call.run();
+                return;
+            } catch (MlflowClientException e) {
+                if (attempt == RETRIES) {
+                    throw new TrackingException("MLflow at " + trackingUri + " failed to " + what + " after "
+                            + RETRIES + " attempts: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(250L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new TrackingException("interrupted while retrying to " + what, e);
+                }
+            }
+        }
     }
 
     /** @return whether this call ended the run (false if it had ended before) */
