@@ -1,6 +1,8 @@
 package org.poollab.data;
 
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.DataConfig;
 
 /**
@@ -19,6 +21,20 @@ public record Preprocessing(double mean, double std, int cropPadding, boolean fl
      */
     public static Preprocessing of(DataConfig data, boolean augment) {
         return new Preprocessing(data.mean(), data.std(), augment ? data.cropPadding() : 0, augment && data.flip());
+    }
+
+    /**
+     * Images {@code [start, start + rows)} of {@code data} without augmentation, as an evaluation batch.
+     *
+     * @return {@code [rows, 1, H, W]}
+     */
+    public INDArray images(ImageDataset data, int start, int rows) {
+        int area = data.height() * data.width();
+        float[] pixels = new float[rows * area];
+        for (int r = 0; r < rows; r++) {
+            write(data, start + r, pixels, r * area, null);
+        }
+        return Nd4j.create(pixels, new long[] {rows, 1, data.height(), data.width()}, 'c');
     }
 
     /**

@@ -7,15 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
-import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
@@ -89,16 +86,8 @@ public final class AttentionQuality {
     /** Attention maps {@code [rows, N]} of images {@code [start, start + rows)} in evaluation mode. */
     private static double[][] maps(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int start,
                                    int rows) {
-        int h = data.height();
-        int w = data.width();
-        float[] pixels = new float[rows * h * w];
-        for (int r = 0; r < rows; r++) {
-            preprocessing.write(data, start + r, pixels, r * h * w, null);
-        }
-        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(),
-                input -> rows));
-        inputs.put(ModelGraph.IMAGES, Nd4j.create(pixels, new long[] {rows, 1, h, w}, 'c'));
         String map = model.attention().orElseThrow().name();
+        Map<String, INDArray> inputs = model.evaluationInputs(preprocessing.images(data, start, rows));
         return model.sd().output(inputs, map).get(map).toDoubleMatrix();
     }
 

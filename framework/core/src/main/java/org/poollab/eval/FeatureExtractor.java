@@ -1,15 +1,12 @@
 package org.poollab.eval;
 
 import java.io.PrintStream;
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
-import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
@@ -34,20 +31,13 @@ public final class FeatureExtractor {
      */
     public INDArray extract(ModelGraph model, ImageDataset data, Preprocessing preprocessing, String label) {
         int n = data.size();
-        int area = data.height() * data.width();
         INDArray out = Nd4j.create(DataType.FLOAT, n, model.featureDim());
         String name = model.features().name();
         ProgressBar bar = new ProgressBar(progress, "features " + label, (n + batchSize - 1) / batchSize);
         for (int start = 0, done = 1; start < n; start += batchSize, done++) {
             int rows = Math.min(batchSize, n - start);
-            float[] pixels = new float[rows * area];
-            for (int r = 0; r < rows; r++) {
-                preprocessing.write(data, start + r, pixels, r * area, null);
-            }
-            Map<String, INDArray> inputs = new HashMap<>(
-                    StochasticMasks.evaluation(model.stochasticInputs(), input -> rows));
-            inputs.put(ModelGraph.IMAGES, Nd4j.create(pixels, new long[] {rows, 1, data.height(), data.width()}, 'c'));
-            INDArray features = model.sd().output(inputs, name).get(name);
+            INDArray images = preprocessing.images(data, start, rows);
+            INDArray features = model.sd().output(model.evaluationInputs(images), name).get(name);
             out.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all()).assign(features);
             bar.update(done, start + rows, "");
         }

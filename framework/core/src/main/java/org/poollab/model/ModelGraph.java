@@ -1,16 +1,22 @@
 package org.poollab.model;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.api.backbone.Features;
 import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.StochasticInput;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.data.StochasticMasks;
 
 /**
  * Backbone + pooling + the backbone's final norm in one SameDiff graph: images {@code [B, C, H, W]} to the
@@ -68,6 +74,29 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         Features tokens = spec.backbone().forward(scope.child("backbone"), images, shape, prefix);
         PoolingResult pooled = spec.pooling().pool(scope.child("pooling"), tokens);
         return new ModelOutput(tokens.finalNorm().apply(pooled.pooled()), pooled.attention(), tokens.grid());
+    }
+
+    /**
+     * The placeholders of an evaluation-mode forward pass: the images and keep-everything stochastic-depth masks.
+     *
+     * @param images {@code [B, C, H, W]}
+     */
+    public Map<String, INDArray> evaluationInputs(INDArray images) {
+        int batch = (int) images.size(0);
+        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(stochasticInputs(), input -> batch));
+        inputs.put(IMAGES, images);
+        return inputs;
+    }
+
+    /** Every trainable parameter of {@code sd} by graph name, sorted (live arrays). */
+    public static Map<String, INDArray> parametersOf(SameDiff sd) {
+        Map<String, INDArray> out = new TreeMap<>();
+        for (SDVariable variable : sd.variables()) {
+            if (variable.getVariableType() == VariableType.VARIABLE) {
+                out.put(variable.name(), variable.getArr());
+            }
+        }
+        return out;
     }
 
     /** Per-step random inputs (stochastic depth masks) the graph needs fed. */

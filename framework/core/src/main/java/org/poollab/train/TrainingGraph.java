@@ -7,13 +7,12 @@ import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
 import java.util.Map;
 import java.util.TreeMap;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.OptimizerConfig;
+import org.poollab.model.ModelGraph;
 
 /**
  * A SameDiff graph made trainable: its loss is the batch mean of a per-sample loss, AdamW is installed, and
@@ -99,13 +98,7 @@ public final class TrainingGraph {
 
     /** Every trainable parameter by graph name (live arrays). */
     public Map<String, INDArray> parameters() {
-        Map<String, INDArray> out = new TreeMap<>();
-        for (SDVariable variable : sd.variables()) {
-            if (variable.getVariableType() == VariableType.VARIABLE) {
-                out.put(variable.name(), variable.getArr());
-            }
-        }
-        return out;
+        return ModelGraph.parametersOf(sd);
     }
 
     /** AdamW's state for checkpoints: {@code <param>/M}, {@code <param>/V} and {@code <param>/updates} (scalar). */

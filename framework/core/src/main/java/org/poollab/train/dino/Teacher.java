@@ -1,12 +1,9 @@
 package org.poollab.train.dino;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
 
 /**
@@ -37,11 +34,7 @@ final class Teacher {
      * @return logits {@code [n, K]}
      */
     INDArray logits(INDArray globalViews) {
-        int n = (int) globalViews.size(0);
-        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(),
-                input -> n));
-        inputs.put(ModelGraph.IMAGES, globalViews);
-        return model.sd().output(inputs, logits).get(logits);
+        return model.sd().output(model.evaluationInputs(globalViews), logits).get(logits);
     }
 
     /** Sets every teacher parameter to the student's value (DINO starts the teacher as a copy). */
@@ -51,27 +44,17 @@ final class Teacher {
 
     /** {@code theta_t <- m theta_t + (1 - m) theta_s} for every parameter. */
     void followStudent(SameDiff student, double momentum) {
-        for (SDVariable variable : model.sd().variables()) {
-            if (variable.getVariableType() != VariableType.VARIABLE) {
-                continue;
+        for (Map.Entry<String, INDArray> parameter : parameters().entrySet()) {
+            if (!student.hasVariable(parameter.getKey())) {
+                throw new IllegalStateException("teacher parameter " + parameter.getKey() + " has no student twin");
             }
-            if (!student.hasVariable(variable.name())) {
-                throw new IllegalStateException("teacher parameter " + variable.name() + " has no student twin");
-            }
-            INDArray mine = variable.getArr();
-            INDArray theirs = student.getVariable(variable.name()).getArr();
-            mine.muli(momentum).addi(theirs.mul(1 - momentum));
+            INDArray theirs = student.getVariable(parameter.getKey()).getArr();
+            parameter.getValue().muli(momentum).addi(theirs.mul(1 - momentum));
         }
     }
 
     /** Every parameter by name (live arrays, for checkpoints). */
     Map<String, INDArray> parameters() {
-        Map<String, INDArray> out = new HashMap<>();
-        for (SDVariable variable : model.sd().variables()) {
-            if (variable.getVariableType() == VariableType.VARIABLE) {
-                out.put(variable.name(), variable.getArr());
-            }
-        }
-        return out;
+        return ModelGraph.parametersOf(model.sd());
     }
 }
