@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Weighted k-NN classification of the DINO protocol (SPEC §7): L2-normalised features, the k most cosine-similar
@@ -46,12 +48,11 @@ public final class KnnEvaluator {
         int chunk = (int) Math.max(1, Math.min(testLabels.length, budgetBytes / (4L * trainSize)));
         long[] top1 = new long[ks.size()];
         long[] top5 = new long[ks.size()];
-        INDArray trainT = train.transpose();
+        float[] similarities = new float[chunk * trainSize];
         for (int start = 0; start < testLabels.length; start += chunk) {
             int rows = Math.min(chunk, testLabels.length - start);
-            INDArray block = test.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + rows),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all());
-            float[] similarities = block.mmul(trainT).data().asFloat(); // [rows, Ntrain] row-major
+            similarities(train, test.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all()),
+                    similarities);
             int offset = start;
             long[][] hits = IntStream.range(0, rows).parallel()
                     .mapToObj(r -> score(similarities, r, trainSize, maxK, trainLabels, testLabels[offset + r],
@@ -68,6 +69,22 @@ public final class KnnEvaluator {
             metrics.put("knn_top5_k" + ks.get(i), 100.0 * top5[i] / testLabels.length);
         }
         return metrics;
+    }
+
+    /**
+     * Cosine similarities of a block of test rows with every training row, laid out row by test row.
+     *
+     * @param train {@code [Ntrain, d]} unit rows
+     * @param block {@code [rows, d]} unit rows
+     * @param out receives {@code rows x Ntrain} floats, test row r at {@code r * Ntrain}
+     */
+    private static void similarities(INDArray train, INDArray block, float[] out) {
+        // train x block^T into a column-major [Ntrain, rows] array, whose buffer is [rows][Ntrain] row-major.
+        // ND4J's matmul into a column-major result is ~6x faster than into a row-major one for this thin product.
+        INDArray result = Nd4j.createUninitialized(DataType.FLOAT, new long[] {train.size(0), block.size(0)}, 'f');
+        train.mmuli(block.transpose(), result);
+        result.data().asNioFloat().get(out, 0, (int) result.length());
+        result.close();
     }
 
     /** For one test row: per k, whether top-1 and top-5 are right ({@code [2][ks]} of 0/1). */

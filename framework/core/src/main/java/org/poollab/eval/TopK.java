@@ -1,10 +1,9 @@
 package org.poollab.eval;
 
-import java.util.Arrays;
-
 /**
- * The indices of the k largest values of a row, sorted by value (descending) then index (ascending), found by
- * quickselect on a copy of the row: O(n) per row instead of a full sort.
+ * The indices of the k largest values of a row, sorted by value (descending) then index (ascending). One pass
+ * with a bounded min-heap: once the heap is full almost every value is rejected by a single comparison with its
+ * root, so a row of n values costs about n comparisons plus {@code k log k log(n/k)} heap work.
  */
 final class TopK {
 
@@ -15,66 +14,73 @@ final class TopK {
      * @param values the data
      * @param offset where the row starts
      * @param length the row length n
-     * @param k how many to return, at most n
+     * @param k how many to return, 1 to n
      * @return k indices into the row
      */
     static int[] indices(float[] values, int offset, int length, int k) {
-        float threshold = kthLargest(Arrays.copyOfRange(values, offset, offset + length), k);
-        Integer[] above = new Integer[k];
-        int count = 0;
-        for (int i = 0; i < length && count < k; i++) {
-            if (values[offset + i] > threshold) {
-                above[count++] = i;
-            }
-        }
-        for (int i = 0; i < length && count < k; i++) {
-            if (values[offset + i] == threshold) {
-                above[count++] = i;
-            }
-        }
-        Arrays.sort(above, (a, b) -> {
-            int byValue = Float.compare(values[offset + b], values[offset + a]);
-            return byValue != 0 ? byValue : Integer.compare(a, b);
-        });
-        int[] out = new int[k];
+        int[] heap = new int[k]; // row indices; heap[0] is the weakest kept: smallest value, then largest index
         for (int i = 0; i < k; i++) {
-            out[i] = above[i];
+            heap[i] = i;
+            siftUp(values, offset, heap, i);
         }
-        return out;
+        for (int i = k; i < length; i++) {
+            // Later indices only win on a strictly larger value: ties keep the earlier index.
+            if (values[offset + i] > values[offset + heap[0]]) {
+                heap[0] = i;
+                siftDown(values, offset, heap, k);
+            }
+        }
+        for (int size = k - 1; size > 0; size--) { // heap sort: weakest to the back
+            int weakest = heap[0];
+            heap[0] = heap[size];
+            heap[size] = weakest;
+            siftDown(values, offset, heap, size);
+        }
+        return heap;
     }
 
-    /** The k-th largest value (1-based k); reorders {@code a}. */
-    static float kthLargest(float[] a, int k) {
-        int target = a.length - k; // index in ascending order
-        int lo = 0;
-        int hi = a.length - 1;
-        while (lo < hi) {
-            float pivot = a[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    float t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
+    /** Whether row index a is kept before b: a smaller value, or an equal value at a larger index, is weaker. */
+    private static boolean weaker(float[] values, int offset, int a, int b) {
+        float va = values[offset + a];
+        float vb = values[offset + b];
+        return va < vb || (va == vb && a > b);
+    }
+
+    private static void siftUp(float[] values, int offset, int[] heap, int position) {
+        int child = position;
+        while (child > 0) {
+            int parent = (child - 1) >>> 1;
+            if (!weaker(values, offset, heap[child], heap[parent])) {
+                return;
             }
-            if (target <= j) {
-                hi = j;
-            } else if (target >= i) {
-                lo = i;
-            } else {
-                return a[target];
-            }
+            swap(heap, child, parent);
+            child = parent;
         }
-        return a[target];
+    }
+
+    private static void siftDown(float[] values, int offset, int[] heap, int size) {
+        int parent = 0;
+        while (true) {
+            int weakest = parent;
+            int left = 2 * parent + 1;
+            int right = left + 1;
+            if (left < size && weaker(values, offset, heap[left], heap[weakest])) {
+                weakest = left;
+            }
+            if (right < size && weaker(values, offset, heap[right], heap[weakest])) {
+                weakest = right;
+            }
+            if (weakest == parent) {
+                return;
+            }
+            swap(heap, parent, weakest);
+            parent = weakest;
+        }
+    }
+
+    private static void swap(int[] heap, int a, int b) {
+        int t = heap[a];
+        heap[a] = heap[b];
+        heap[b] = t;
     }
 }
