@@ -8,94 +8,50 @@ import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.ExperimentConfig;
-import org.poollab.data.BackgroundBatches;
-import org.poollab.data.Batch;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
-import org.poollab.data.TrainingBatches;
 import org.poollab.eval.FeatureExtractor;
 import org.poollab.eval.KnnEvaluator;
 import org.poollab.model.ModelGraph;
-import org.poollab.train.Schedules;
-import org.poollab.train.StepSource;
-import org.poollab.train.SupervisedTrainer;
-import org.poollab.train.TrainingGraph;
 
 /**
- * Measures an experiment's model on real batches: supervised training steps (forward + backward + AdamW) and
- * evaluation-mode feature extraction at each batch size (medians after warm-up), the k-NN protocol on
- * 60k x 10k features of the model's width, and the process's peak resident memory.
+ * Measures an experiment's model on real batches: its trainer's steps (forward + backward + AdamW; for DINO also
+ * the teacher, the EMA and the centre) and evaluation-mode feature extraction at each batch size (medians after
+ * warm-up), the k-NN protocol on 60k x 10k features of the model's width, and the process's peak resident memory.
  */
 public final class ThroughputBenchmark {
 
     private static final int KNN_TRAIN = 60_000;
     private static final int KNN_TEST = 10_000;
 
-    private final SupervisedTrainer trainer;
     private final PrintStream out;
 
-    /**
-     * @param trainer builds the training graph
-     * @param out where the table goes
-     */
-    public ThroughputBenchmark(SupervisedTrainer trainer, PrintStream out) {
-        this.trainer = trainer;
+    /** @param out where the table goes */
+    public ThroughputBenchmark(PrintStream out) {
         this.out = out;
     }
 
     /**
+     * @param model the model whose evaluation-mode feature extraction is timed
+     * @param training times the trainer's steps
      * @param batchSizes the batch sizes to measure
      * @param warmup untimed steps before each measurement
      * @param steps timed training steps (and inference batches) per batch size
      * @param profile whether to print where the training steps' time goes, per op type
      * @return every number, keyed e.g. {@code train_img_per_s_b64}
      */
-    public Map<String, Double> run(ExperimentConfig config, ModelGraph model, ImageDataset train,
+    public Map<String, Double> run(ExperimentConfig config, ModelGraph model, ImageDataset train, StepTimer training,
                                    List<Integer> batchSizes, int warmup, int steps, boolean profile)
             throws InterruptedException {
-        int total = batchSizes.size() * (warmup + steps);
-        Schedules schedules = Schedules.of(config.trainer().optimizer(), total, 1);
-        TrainingGraph training = trainer.prepare(model, train.classes(), config.trainer().optimizer(), schedules);
         OpProfile ops = new OpProfile();
         if (profile) {
-            model.sd().addListeners(ops);
+            training.graph().addListeners(ops);
         }
         Map<String, Double> results = new LinkedHashMap<>();
-        int globalStep = 0;
         for (int batchSize : batchSizes) {
-            double[] seconds = new double[steps];
-            try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(),
-                    true), batchSize, config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(),
-                    batchSize)) {
-                int first = globalStep;
-                int available = Math.min(warmup + steps, batches.steps());
-                training.run(first, available, new StepSource() {
-                    private long started;
-
-                    @Override
-                    public MultiDataSet inputs(int step) throws InterruptedException {
-                        Batch batch = batches.next();
-                        if (step - first == warmup) {
-                            ops.record();
-                        }
-                        started = System.nanoTime();
-                        return new MultiDataSet(SupervisedTrainer.features(model, batch),
-                                new INDArray[] {batch.targets()});
-                    }
-
-                    @Override
-                    public void done(int step, double loss) {
-                        if (step - first >= warmup) {
-                            seconds[step - first - warmup] = (System.nanoTime() - started) / 1e9;
-                        }
-                    }
-                });
-                globalStep += available;
-            }
-            double trainStep = median(seconds);
+            double trainStep = median(training.time(batchSize, warmup, steps, ops::record));
             double inference = inferenceRate(config, model, train, batchSize, steps);
             results.put("train_img_per_s_b" + batchSize, batchSize / trainStep);
             results.put("inference_img_per_s_b" + batchSize, inference);

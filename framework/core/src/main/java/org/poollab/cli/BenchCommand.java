@@ -12,7 +12,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
 import org.poollab.bench.BenchReport;
+import org.poollab.bench.DinoStepTimer;
+import org.poollab.bench.StepTimer;
+import org.poollab.bench.SupervisedStepTimer;
 import org.poollab.bench.ThroughputBenchmark;
+import org.poollab.model.ModelSpec;
+import org.poollab.train.dino.DinoPair;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataSource;
@@ -40,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "timed training steps (default: ${DEFAULT-VALUE})")
     int steps = 20;
 
-    @Option(names = "--warmup", description = "untimed steps first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "untimed steps first, at least 1 (default: ${DEFAULT-VALUE})")
     int warmup = 5;
 
     @Option(names = "--profile", description = "print the training steps' time per op type")
@@ -55,18 +60,29 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmup < 1 || steps < 1) {
+            System.err.println("poollab bench: --warmup and --steps must be at least 1 (the first timed step is "
+                    + "measured from the end of the last warm-up step)");
+            return 2;
+        }
         ExperimentConfig config = ExperimentLoader.plan(file, overrides).points().get(0).config();
         try (Environment environment = new Environment()) {
             DataSource data = DataSource.load(config.data(), config.seed());
             Nd4j.getRandom().setSeed(config.seed());
-            ModelGraph model = ModelGraph.build(ExperimentRunner.resolve(environment.registry, config),
-                    DataType.FLOAT, config.seed());
+            ModelSpec spec = ExperimentRunner.resolve(environment.registry, config);
+            ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
             String natives = NativeBuild.current();
             System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
-            SupervisedTrainer trainer = new SupervisedTrainer(environment.injector.getInstance(Layers.class),
-                    System.err); // the bench measures the supervised step of the experiment's model
-            Map<String, Double> numbers = new ThroughputBenchmark(trainer, System.out)
-                    .run(config, model, data.train(), batchSizes, warmup, steps, profile);
+            Layers layers = environment.injector.getInstance(Layers.class);
+            int totalSteps = batchSizes.size() * (warmup + steps);
+            StepTimer timer = config.trainer().id().equals("dino")
+                    ? new DinoStepTimer(DinoPair.build(spec, layers, config, spec.input(), totalSteps), data.train())
+                    : new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model, data.train(),
+                            totalSteps);
+            System.out.println("trainer: " + config.trainer().id() + ", model: " + spec.backboneId() + " + "
+                    + spec.poolingId());
+            Map<String, Double> numbers = new ThroughputBenchmark(System.out)
+                    .run(config, model, data.train(), timer, batchSizes, warmup, steps, profile);
             String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path target = json != null ? json
                     : Path.of("reports", "bench", config.experiment() + "-" + time + ".json");

@@ -1,0 +1,66 @@
+package org.poollab.bench;
+
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.data.BackgroundBatches;
+import org.poollab.data.Batch;
+import org.poollab.data.ImageDataset;
+import org.poollab.data.Preprocessing;
+import org.poollab.data.TrainingBatches;
+import org.poollab.model.ModelGraph;
+import org.poollab.train.Schedules;
+import org.poollab.train.StepSource;
+import org.poollab.train.SupervisedTrainer;
+import org.poollab.train.TrainingGraph;
+
+/** Supervised steps: classifier head and cross-entropy on the model, AdamW. */
+public final class SupervisedStepTimer implements StepTimer {
+
+    private final ExperimentConfig config;
+    private final ModelGraph model;
+    private final ImageDataset train;
+    private final TrainingGraph training;
+    private int globalStep;
+
+    /** @param totalSteps every step this timer will run (sets the schedules) */
+    public SupervisedStepTimer(SupervisedTrainer trainer, ExperimentConfig config, ModelGraph model,
+                               ImageDataset train, int totalSteps) {
+        this.config = config;
+        this.model = model;
+        this.train = train;
+        this.training = trainer.prepare(model, train.classes(), config.trainer().optimizer(),
+                Schedules.of(config.trainer().optimizer(), totalSteps, 1));
+    }
+
+    @Override
+    public double[] time(int batchSize, int warmup, int steps, Runnable warmupDone) throws InterruptedException {
+        double[] seconds = new double[steps];
+        try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, Preprocessing.of(config.data(), true),
+                batchSize, config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), batchSize)) {
+            int first = globalStep;
+            int available = Math.min(warmup + steps, batches.steps());
+            StepClock clock = new StepClock(first, warmup, seconds, warmupDone);
+            training.run(first, available, new StepSource() {
+                @Override
+                public MultiDataSet inputs(int step) throws InterruptedException {
+                    Batch batch = batches.next();
+                    return new MultiDataSet(SupervisedTrainer.features(model, batch), new INDArray[] {batch.targets()});
+                }
+
+                @Override
+                public void done(int step, double loss) {
+                    clock.finished(step);
+                }
+            });
+            globalStep += available;
+        }
+        return seconds;
+    }
+
+    @Override
+    public SameDiff graph() {
+        return model.sd();
+    }
+}

@@ -1,0 +1,154 @@
+package org.poollab.train.dino;
+
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.poollab.api.backbone.ImageShape;
+import org.poollab.api.graph.Layers;
+import org.poollab.config.DinoConfig;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.data.BackgroundBatches;
+import org.poollab.data.augment.MultiCrop;
+import org.poollab.data.augment.MultiCropBatch;
+import org.poollab.data.augment.MultiCropBatches;
+import org.poollab.data.ImageDataset;
+import org.poollab.model.ModelGraph;
+import org.poollab.model.ModelSpec;
+import org.poollab.train.Freeze;
+import org.poollab.train.StepSource;
+import org.poollab.train.TrainingGraph;
+
+/**
+ * A DINO student and teacher wired for training: the student's graph with AdamW and the frozen-at-first last
+ * layer, the teacher as its EMA copy, the centre, the schedules and the multi-crop recipe. One step = teacher
+ * logits on the global views, centred targets, a student update, then the EMA and the centre update.
+ */
+public final class DinoPair {
+
+    /** The groups of {@link #state}, in the order checkpoints store them. */
+    static final List<String> STATE_GROUPS = List.of("student", "teacher", "optimizer", "centre");
+
+    /** What a finished step reports to whoever drives the loop. */
+    public interface StepListener {
+
+        /**
+         * @param step the global step just done
+         * @param loss the student's loss before the update
+         * @param images images in the batch (B, not counting views)
+         * @param targets the teacher's targets {@code [2B, K]} of the step
+         * @param momentum the EMA momentum used
+         */
+        void stepDone(int step, double loss, int images, INDArray targets, double momentum);
+    }
+
+    private final ExperimentConfig config;
+    private final Student student;
+    private final Teacher teacher;
+    private final TrainingGraph training;
+    private final TeacherCentre centre;
+    private final DinoSchedules schedules;
+    private final MultiCrop crops;
+
+    private DinoPair(ExperimentConfig config, Student student, Teacher teacher, TrainingGraph training,
+                     TeacherCentre centre, DinoSchedules schedules, MultiCrop crops) {
+        this.config = config;
+        this.student = student;
+        this.teacher = teacher;
+        this.training = training;
+        this.centre = centre;
+        this.schedules = schedules;
+        this.crops = crops;
+    }
+
+    /**
+     * @param global the global view shape (the data set's image shape)
+     * @param stepsPerEpoch optimiser steps in one epoch (sets the schedules and the last layer's freeze)
+     */
+    public static DinoPair build(ModelSpec spec, Layers layers, ExperimentConfig config, ImageShape global,
+                                 int stepsPerEpoch) {
+        DinoConfig dino = config.trainer().dino();
+        ImageShape local = new ImageShape(global.channels(), dino.localSize(), dino.localSize());
+        DinoSchedules schedules = DinoSchedules.of(config.trainer(), stepsPerEpoch * config.trainer().epochs());
+        Nd4j.getRandom().setSeed(config.seed());
+        Student student = Student.build(spec, layers, dino, global, local, config.seed());
+        ModelGraph teacherModel = ModelGraph.build(spec, DataType.FLOAT, config.seed());
+        Teacher teacher = new Teacher(teacherModel, new DinoHead(layers, dino)
+                .apply(teacherModel.scope().child("head"), teacherModel.features(), teacherModel.featureDim()));
+        teacher.copyFrom(student.sd());
+        Freeze lastLayer = new Freeze(name -> name.contains("/" + DinoHead.LAST_LAYER + "/"),
+                dino.freezeLastLayerEpochs() * stepsPerEpoch);
+        TrainingGraph training = new TrainingGraph(student.sd(), student.features(), Student.labels(),
+                student.perImageLoss().name(), config.trainer().optimizer(), schedules.optimizer(), lastLayer);
+        MultiCrop crops = new MultiCrop(dino, global.height(), config.data().mean(), config.data().std());
+        return new DinoPair(config, student, teacher, training, new TeacherCentre(dino.outDim(),
+                dino.centerMomentum()), schedules, crops);
+    }
+
+    /** One epoch's multi-crop batches, prepared in the background (same seed and epoch, same crops). */
+    public BackgroundBatches<MultiCropBatch> batches(ImageDataset train, int epoch, int batchSize) {
+        return MultiCropBatches.epoch(train, crops, batchSize, student.scope().stochasticInputs(), config.seed(),
+                epoch);
+    }
+
+    /**
+     * Runs {@code count} DINO steps from global step {@code first}, one batch each.
+     *
+     * @param listener told after every step
+     */
+    public void run(int first, int count, BackgroundBatches<MultiCropBatch> batches, StepListener listener)
+            throws InterruptedException {
+        training.run(first, count, new StepSource() {
+            private MultiCropBatch current;
+            private INDArray teacherLogits;
+            private INDArray targets;
+
+            @Override
+            public MultiDataSet inputs(int step) throws InterruptedException {
+                current = batches.next();
+                teacherLogits = teacher.logits(current.global()); // [2B, K]
+                targets = centre.targets(teacherLogits, schedules.teacherTemp().at(step));
+                int b = current.images();
+                INDArray summed = targets.get(NDArrayIndex.interval(0, b), NDArrayIndex.all())
+                        .add(targets.get(NDArrayIndex.interval(b, 2 * b), NDArrayIndex.all()));
+                return new MultiDataSet(student.featureArrays(current), new INDArray[] {targets, summed});
+            }
+
+            @Override
+            public void done(int step, double loss) {
+                double momentum = schedules.momentum().at(step);
+                teacher.followStudent(student.sd(), momentum);
+                centre.update(teacherLogits);
+                listener.stepDone(step, loss, current.images(), targets, momentum);
+            }
+        });
+    }
+
+    /** The teacher's backbone + pooling (what k-NN evaluates and what draws attention maps). */
+    public ModelGraph teacherModel() {
+        return teacher.model();
+    }
+
+    /** The student's graph (the one the optimiser steps). */
+    public SameDiff studentGraph() {
+        return student.sd();
+    }
+
+    DinoSchedules schedules() {
+        return schedules;
+    }
+
+    TeacherCentre centre() {
+        return centre;
+    }
+
+    /** Every array an exact checkpoint needs, by group (see {@link #STATE_GROUPS}). */
+    Map<String, Map<String, INDArray>> state() {
+        return Map.of("student", training.parameters(), "teacher", teacher.parameters(),
+                "optimizer", training.optimizerState(), "centre", Map.of("center", centre.centre()));
+    }
+}
