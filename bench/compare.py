@@ -1,0 +1,96 @@
+"""PoolLab against the PyTorch reference of the identical model, interleaved in one session.
+
+For each round and each thread count, runs `poollab bench` and `bench/torch_reference.py` one after the other
+(the order alternates between rounds: A B, B A, ...), then takes each engine's best thread count and prints the
+ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
+training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
+which creates the PyTorch virtualenv first; standard library only.
+"""
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The Java side of each trainer: the experiment file and overrides that give the model torch_reference.py builds
+# (ViT patch 4, dim 192, depth 4, heads 3, SimPool without gamma).
+JAVA_EXPERIMENTS = {
+    "supervised": ["experiments/quickstart.yaml", "--set", "backbone.preset=fmnist-dino"],
+    "dino": ["experiments/dino-fmnist.yaml"],
+}
+METRICS = ["train_img_per_s_b{b}", "inference_img_per_s_b{b}"]
+
+
+def run_poollab(trainer, batches, steps, warmup, threads):
+    with tempfile.TemporaryDirectory() as folder:
+        report = pathlib.Path(folder) / "bench.json"
+        command = [str(ROOT / "poollab"), "bench", *JAVA_EXPERIMENTS[trainer], "--batches", batches,
+                   "--steps", str(steps), "--warmup", str(warmup), "--json", str(report)]
+        subprocess.run(command, check=True, cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS=str(threads)),
+                       stdout=sys.stderr)
+        return json.loads(report.read_text())
+
+
+def run_torch(python, trainer, batches, steps, warmup, threads):
+    command = [python, str(ROOT / "bench" / "torch_reference.py"), "--trainer", trainer, "--batches", batches,
+               "--steps", str(steps), "--warmup", str(warmup), "--threads", str(threads)]
+    out = subprocess.run(command, check=True, cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS=str(threads)),
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def best(measurements, key, larger_is_better=True):
+    """The best value of key over every round and thread count, with the thread count that gave it."""
+    pick = max if larger_is_better else min
+    value, threads = pick(((m["numbers"][key], m["threads"]) for m in measurements), key=lambda pair: pair[0])
+    return value, threads
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trainer", choices=sorted(JAVA_EXPERIMENTS), default="supervised")
+    parser.add_argument("--python", required=True, help="the Python of the virtualenv that has torch")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--batches", default="64,256")
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+
+    runs = {"poollab": [], "pytorch": []}
+    for round_index in range(args.rounds):
+        for threads in [int(t) for t in args.threads.split(",")]:
+            order = ["poollab", "pytorch"] if round_index % 2 == 0 else ["pytorch", "poollab"]
+            for engine in order:
+                print(f"round {round_index + 1}/{args.rounds}, {threads} thread(s): {engine}", file=sys.stderr)
+                numbers = (run_poollab(args.trainer, args.batches, args.steps, args.warmup, threads)
+                           if engine == "poollab" else
+                           run_torch(args.python, args.trainer, args.batches, args.steps, args.warmup, threads))
+                runs[engine].append({"round": round_index, "threads": threads, "numbers": numbers})
+
+    ratios = {}
+    lines = [f"{'metric':28} {'PoolLab':>16} {'PyTorch':>16} {'ratio':>7}"]
+    keys = [m.format(b=b) for b in args.batches.split(",") for m in METRICS]
+    for key in keys + ["train_peak_rss_gb"]:
+        higher = key != "train_peak_rss_gb"
+        ours, our_threads = best(runs["poollab"], key, higher)
+        theirs, their_threads = best(runs["pytorch"], key, higher)
+        ratios[key] = ours / theirs
+        lines.append(f"{key:28} {ours:10.2f} ({our_threads}t) {theirs:10.2f} ({their_threads}t) {ours / theirs:7.2f}")
+    table = "\n".join(lines)
+    print(f"{args.trainer}: best of {args.rounds} interleaved rounds per engine and thread count\n{table}")
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = ROOT / "reports" / "bench" / f"compare-{args.trainer}-{stamp}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"trainer": args.trainer, "rounds": args.rounds, "ratios": ratios, "runs": runs},
+                                 indent=2))
+    print(f"written: {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
