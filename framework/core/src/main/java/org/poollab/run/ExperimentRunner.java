@@ -1,5 +1,6 @@
 package org.poollab.run;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,15 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
+import org.poollab.data.DataException;
 import org.poollab.data.DataSource;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.Registered;
 import org.poollab.tracking.LocalMlflowServer;
 import org.poollab.tracking.MlflowRun;
+import org.poollab.train.Checkpoint;
+import org.poollab.train.RunCheckpoints;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
 
@@ -102,8 +107,6 @@ public final class ExperimentRunner {
                                          String parentRunId) throws InterruptedException {
         ExperimentConfig config = point.config();
         ModelSpec spec = resolve(registry, config);
-        Trainer trainer = trainers.get(config.trainer().id());
-        DataSource data = DataSource.load(config.data(), config.seed());
         String name = runName(config) + (point.label().isEmpty() ? "" : " [" + point.label() + "]");
         try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, parentRunId)) {
             Map<String, String> params = new LinkedHashMap<>(config.flattened());
@@ -112,18 +115,56 @@ public final class ExperimentRunner {
             run.setTags(tags(config));
             run.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
             Path checkpoints = paths.checkpoints().resolve(config.experiment()).resolve(run.runId());
-            try {
-                Map<String, Double> metrics = trainer.train(new TrainingRun(spec, data, config, plan.text(),
-                        checkpoints, run));
-                run.finish();
-                metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
-                out.println("MLflow run: " + run.url());
-                return metrics;
-            } catch (RuntimeException | InterruptedException e) {
-                run.fail(String.valueOf(e.getMessage()));
-                out.println("MLflow run (FAILED): " + run.url());
-                throw e;
-            }
+            return train(config, spec, plan.text(), checkpoints, run, Optional.empty());
+        }
+    }
+
+    /**
+     * Continues a run that stopped (crash, kill, power loss) from the newest checkpoint in its folder, under the
+     * same MLflow run id; the config comes from the checkpoint, so the experiment file is not needed.
+     *
+     * @param runFolder {@code <POOLLAB_HOME>/checkpoints/<experiment>/<run id>}
+     * @return the final metrics
+     * @throws DataException if the folder has no checkpoint or it cannot be read
+     */
+    public Map<String, Double> resume(Path runFolder) throws InterruptedException {
+        Path file;
+        Checkpoint checkpoint;
+        try {
+            file = RunCheckpoints.latest(runFolder).orElseThrow(() -> new DataException("no checkpoint in "
+                    + runFolder + ": the run stopped before its first epoch ended, so there is nothing to resume; "
+                    + "start it again with 'poollab run'"));
+            checkpoint = Checkpoint.read(file);
+        } catch (IOException e) {
+            throw new DataException("cannot read the checkpoints in " + runFolder + " (" + e.getMessage() + ")");
+        }
+        ExperimentConfig config = RunCheckpoints.config(checkpoint);
+        ModelSpec spec = resolve(registry, config);
+        String uri = trackingUri(config);
+        out.println("MLflow: " + uri);
+        out.printf(Locale.ROOT, "resuming from %s (%d of %d epochs done)%n", file,
+                RunCheckpoints.epochsDone(checkpoint), config.trainer().epochs());
+        try (MlflowRun run = MlflowRun.resume(uri, runFolder.getFileName().toString())) {
+            return train(config, spec, checkpoint.text(RunCheckpoints.EXPERIMENT_FILE).orElse(""), runFolder, run,
+                    Optional.of(checkpoint));
+        }
+    }
+
+    private Map<String, Double> train(ExperimentConfig config, ModelSpec spec, String configText, Path checkpoints,
+                                      MlflowRun run, Optional<Checkpoint> resumeFrom) throws InterruptedException {
+        Trainer trainer = trainers.get(config.trainer().id());
+        DataSource data = DataSource.load(config.data(), config.seed());
+        try {
+            Map<String, Double> metrics = trainer.train(new TrainingRun(spec, data, config, configText, checkpoints,
+                    run, resumeFrom));
+            run.finish();
+            metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
+            out.println("MLflow run: " + run.url());
+            return metrics;
+        } catch (RuntimeException | InterruptedException e) {
+            run.fail(String.valueOf(e.getMessage()));
+            out.println("MLflow run (FAILED): " + run.url());
+            throw e;
         }
     }
 

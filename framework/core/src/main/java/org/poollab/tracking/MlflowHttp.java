@@ -63,19 +63,30 @@ public final class MlflowHttp {
 
     /** GET of a server path, for reading back what was logged. */
     public static String get(String trackingUri, String path) {
+        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path)).GET(), "GET " + path);
+    }
+
+    /** POST of a JSON body to a server path (REST calls the Java client does not offer). */
+    public static String post(String trackingUri, String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), "POST " + path);
+    }
+
+    private static String send(HttpRequest.Builder request, String what) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(strip(trackingUri) + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build();
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new TrackingException("GET " + path + " failed with HTTP " + response.statusCode());
+                throw new TrackingException(what + " failed with HTTP " + response.statusCode() + ": "
+                        + response.body());
             }
             return response.body();
         } catch (IOException e) {
-            throw new TrackingException("GET " + path + " failed: " + e.getMessage(), e);
+            throw new TrackingException(what + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TrackingException("interrupted during GET " + path, e);
+            throw new TrackingException("interrupted during " + what, e);
         }
     }
 

@@ -72,6 +72,35 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         }
     }
 
+    /**
+     * Reopens a run that did not finish (to resume it from a checkpoint): its status goes back to RUNNING and it
+     * keeps its id, params and metric history.
+     *
+     * @throws TrackingException if the server is not reachable, the run does not exist or it already finished
+     */
+    public static MlflowRun resume(String trackingUri, String runId) {
+        if (!MlflowHttp.healthy(trackingUri)) {
+            throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
+                    + "start the server that holds run " + runId + " (or set MLFLOW_TRACKING_URI to it)");
+        }
+        MlflowClient client = new MlflowClient(trackingUri);
+        RunInfo info;
+        try {
+            info = client.getRun(runId).getInfo();
+        } catch (MlflowClientException e) {
+            client.close();
+            throw new TrackingException("MLflow at " + trackingUri + " has no run " + runId + " to resume ("
+                    + e.getMessage() + "); point MLFLOW_TRACKING_URI at the server the run was logged to", e);
+        }
+        if (info.getStatus() == RunStatus.FINISHED) {
+            client.close();
+            throw new TrackingException("run " + runId + " already FINISHED; there is nothing to resume");
+        }
+        MlflowHttp.post(trackingUri, "/api/2.0/mlflow/runs/update",
+                "{\"run_id\": \"" + runId + "\", \"status\": \"RUNNING\"}");
+        return new MlflowRun(client, trackingUri, info.getExperimentId(), info);
+    }
+
     /** The run id. */
     public String runId() {
         return info.getRunId();

@@ -99,6 +99,11 @@ final class AdamW implements GradientUpdater<IUpdater> {
         return Map.of("M", firstMoment, "V", secondMoment);
     }
 
+    /** Continues the bias-correction count from a checkpoint (the moments are restored in place). */
+    void restoreUpdates(int count) {
+        updates = count;
+    }
+
     /** How many updates were applied (Adam's bias-correction count; frozen steps do not count). */
     int updates() {
         return updates;

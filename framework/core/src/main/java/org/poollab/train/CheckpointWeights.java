@@ -2,8 +2,6 @@ package org.poollab.train;
 
 import java.util.Arrays;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.data.DataException;
 import org.poollab.model.ModelGraph;
@@ -36,17 +34,26 @@ public final class CheckpointWeights {
         if (group == null) {
             throw new DataException("the checkpoint holds no teacher or model weights");
         }
-        for (SDVariable variable : model.sd().variables()) {
-            if (variable.getVariableType() != VariableType.VARIABLE) {
-                continue;
+        assign(group, weights, ModelGraph.parametersOf(model.sd()));
+    }
+
+    /**
+     * Assigns every live array from the saved array of the same name.
+     *
+     * @param group the checkpoint group the arrays come from (for the message)
+     * @param saved the checkpoint's arrays; extra ones are ignored
+     * @param live the arrays to overwrite, by name
+     * @throws DataException naming the first array that is missing or has another shape
+     */
+    public static void assign(String group, Map<String, INDArray> saved, Map<String, INDArray> live) {
+        for (Map.Entry<String, INDArray> target : live.entrySet()) {
+            INDArray source = saved.get(target.getKey());
+            if (source == null || !Arrays.equals(source.shape(), target.getValue().shape())) {
+                throw new DataException("the checkpoint's " + group + " arrays do not fit " + target.getKey() + " ("
+                        + (source == null ? "missing" : "shape " + Arrays.toString(source.shape()))
+                        + "); was it written with another backbone, pooling or PoolLab version?");
             }
-            INDArray saved = weights.get(variable.name());
-            if (saved == null || !Arrays.equals(saved.shape(), variable.getArr().shape())) {
-                throw new DataException("the checkpoint's " + group + " weights do not fit parameter "
-                        + variable.name() + " (" + (saved == null ? "missing" : "shape " + Arrays.toString(saved.shape()))
-                        + "); was it trained with another backbone or pooling?");
-            }
-            variable.getArr().assign(saved);
+            target.getValue().assign(source);
         }
     }
 }

@@ -2,10 +2,16 @@ package org.poollab.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataException;
@@ -19,6 +25,11 @@ public final class RunCheckpoints {
 
     /** The entry holding the run's config, one {@code key = value} per line. */
     static final String CONFIG = "run-config.properties";
+    /** The entry holding the experiment file's text. */
+    public static final String EXPERIMENT_FILE = "config.yaml";
+    private static final String STATE = "state.properties";
+    private static final String EPOCHS_DONE = "epochsDone";
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}\\.zip");
 
     private RunCheckpoints() {
     }
@@ -31,10 +42,10 @@ public final class RunCheckpoints {
      */
     public static Checkpoint start(TrainingRun run, int epochsDone, int nextStep) {
         return new Checkpoint()
-                .text("config.yaml", run.configText())
+                .text(EXPERIMENT_FILE, run.configText())
                 .text(CONFIG, lines(run.config().flattened()))
                 .text("plugin-params.properties", lines(run.spec().flattenedParams()))
-                .text("state.properties", "epochsDone=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
+                .text(STATE, EPOCHS_DONE + "=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
                         + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n");
     }
 
@@ -68,6 +79,46 @@ public final class RunCheckpoints {
             }
         }
         return ExperimentLoader.fromSettings(settings);
+    }
+
+    /** The first epoch a run trains: 0, or the epochs its resume checkpoint had completed. */
+    public static int firstEpoch(TrainingRun run) {
+        return run.resumeFrom().map(RunCheckpoints::epochsDone).orElse(0);
+    }
+
+    /**
+     * Epochs completed when the checkpoint was written.
+     *
+     * @throws DataException if the checkpoint has no readable state entry
+     */
+    public static int epochsDone(Checkpoint checkpoint) {
+        String state = checkpoint.text(STATE).orElse("");
+        for (String line : state.split("\n")) {
+            if (line.startsWith(EPOCHS_DONE + "=")) {
+                try {
+                    return Integer.parseInt(line.substring(EPOCHS_DONE.length() + 1).trim());
+                } catch (NumberFormatException e) {
+                    break;
+                }
+            }
+        }
+        throw new DataException("the checkpoint's " + STATE + " does not say how many epochs were done: " + state);
+    }
+
+    /**
+     * The newest checkpoint of a run folder ({@code epoch-NNN.zip} with the largest NNN).
+     *
+     * @return empty if the folder has none
+     */
+    public static Optional<Path> latest(Path runFolder) throws IOException {
+        if (!Files.isDirectory(runFolder)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(runFolder)) {
+            return files.filter(file -> CHECKPOINT_NAME.matcher(file.getFileName().toString()).matches())
+                    .max(Comparator.comparingInt(file -> Integer.parseInt(
+                            file.getFileName().toString().replaceAll("\\D", ""))));
+        }
     }
 
     private static String lines(Map<String, String> values) {

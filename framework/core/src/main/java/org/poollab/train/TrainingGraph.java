@@ -1,12 +1,12 @@
 package org.poollab.train;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
-import java.util.Map;
-import java.util.TreeMap;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -19,6 +19,9 @@ import org.poollab.model.ModelGraph;
  * {@link #run} runs a range of steps (forward + backward + update each).
  */
 public final class TrainingGraph {
+
+    /** The checkpoint group of {@link #optimizerState}. */
+    public static final String OPTIMIZER = "optimizer";
 
     private final SameDiff sd;
     private final LossCapture capture;
@@ -99,6 +102,20 @@ public final class TrainingGraph {
     /** Every trainable parameter by graph name (live arrays). */
     public Map<String, INDArray> parameters() {
         return ModelGraph.parametersOf(sd);
+    }
+
+    /**
+     * Puts a checkpoint's parameters and AdamW state back, so training continues exactly where it was saved.
+     *
+     * @param group the checkpoint group holding the parameters
+     * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
+     */
+    public void restore(Checkpoint checkpoint, String group) {
+        CheckpointWeights.assign(group, checkpoint.arraysOf(group), parameters());
+        Map<String, INDArray> saved = checkpoint.arraysOf(OPTIMIZER);
+        CheckpointWeights.assign(OPTIMIZER, saved, optimizerState()); // M and V in place; counts checked
+        sd.getUpdaterMap().forEach((name, updater) ->
+                ((AdamW) updater).restoreUpdates(saved.get(name + "/updates").getInt(0)));
     }
 
     /** AdamW's state for checkpoints: {@code <param>/M}, {@code <param>/V} and {@code <param>/updates} (scalar). */

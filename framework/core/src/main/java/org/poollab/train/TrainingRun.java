@@ -1,6 +1,7 @@
 package org.poollab.train;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.DataSource;
 import org.poollab.model.ModelSpec;
@@ -14,7 +15,8 @@ import org.poollab.model.ModelSpec;
  * @param configText the experiment file's text (stored in checkpoints)
  * @param checkpoints the folder for this run's checkpoints
  * @param observer receives step and evaluation metrics (MLflow)
+ * @param resumeFrom the checkpoint to continue from, or empty for a fresh start
  */
 public record TrainingRun(ModelSpec spec, DataSource data, ExperimentConfig config, String configText,
-                          Path checkpoints, TrainingObserver observer) {
+                          Path checkpoints, TrainingObserver observer, Optional<Checkpoint> resumeFrom) {
 }

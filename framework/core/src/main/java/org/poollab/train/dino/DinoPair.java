@@ -19,6 +19,8 @@ import org.poollab.data.augment.MultiCropBatches;
 import org.poollab.data.ImageDataset;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
+import org.poollab.train.Checkpoint;
+import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
 import org.poollab.train.StepSource;
 import org.poollab.train.TrainingGraph;
@@ -31,7 +33,7 @@ import org.poollab.train.TrainingGraph;
 public final class DinoPair {
 
     /** The groups of {@link #state}, in the order checkpoints store them. */
-    static final List<String> STATE_GROUPS = List.of("student", "teacher", "optimizer", "centre");
+    static final List<String> STATE_GROUPS = List.of("student", "teacher", TrainingGraph.OPTIMIZER, "centre");
 
     /** What a finished step reports to whoever drives the loop. */
     public interface StepListener {
@@ -149,6 +151,17 @@ public final class DinoPair {
     /** Every array an exact checkpoint needs, by group (see {@link #STATE_GROUPS}). */
     Map<String, Map<String, INDArray>> state() {
         return Map.of("student", training.parameters(), "teacher", teacher.parameters(),
-                "optimizer", training.optimizerState(), "centre", Map.of("center", centre.centre()));
+                TrainingGraph.OPTIMIZER, training.optimizerState(), "centre", Map.of("center", centre.centre()));
+    }
+
+    /**
+     * Continues from a checkpoint of {@link #state}: student, AdamW, teacher and centre as they were saved.
+     *
+     * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
+     */
+    void restore(Checkpoint checkpoint) {
+        training.restore(checkpoint, "student");
+        CheckpointWeights.assign("teacher", checkpoint.arraysOf("teacher"), teacher.parameters());
+        CheckpointWeights.assign("centre", checkpoint.arraysOf("centre"), Map.of("center", centre.centre()));
     }
 }

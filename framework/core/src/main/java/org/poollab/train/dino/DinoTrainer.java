@@ -55,8 +55,10 @@ public final class DinoTrainer implements Trainer {
         DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
         Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
 
+        int firstEpoch = RunCheckpoints.firstEpoch(run);
+        run.resumeFrom().ifPresent(pair::restore);
         Map<String, Double> last = Map.of();
-        for (int epoch = 0; epoch < trainer.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < trainer.epochs(); epoch++) {
             try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, epoch, trainer.batchSize())) {
                 runEpoch(pair, run, epoch, batches);
             }
@@ -66,6 +68,10 @@ public final class DinoTrainer implements Trainer {
                 last = evaluation.evaluate(pair.teacherModel(), train, run.data().test());
                 run.observer().onEvaluation(epoch + 1, last);
             }
+        }
+        if (last.isEmpty()) { // resumed after the last epoch's checkpoint: only the evaluation was missing
+            last = evaluation.evaluate(pair.teacherModel(), train, run.data().test());
+            run.observer().onEvaluation(trainer.epochs(), last);
         }
         AttentionArtifact.log(evaluation, pair.teacherModel(), run.data().test(), run);
         return last;
