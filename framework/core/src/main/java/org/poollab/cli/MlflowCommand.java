@@ -3,23 +3,32 @@ package org.poollab.cli;
 import java.util.concurrent.Callable;
 import org.poollab.run.ProjectPaths;
 import org.poollab.tracking.LocalMlflowServer;
+import org.poollab.tracking.MlflowRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code poollab mlflow [start|stop]}: the project-local MLflow server and its UI address. */
-@Command(name = "mlflow", description = "Start (default) or stop the project-local MLflow server; prints the UI URL.")
+/** {@code poollab mlflow [start|stop|sync]}: the project-local MLflow server, its UI address, journal replay. */
+@Command(name = "mlflow", description = "Start (default) or stop the project-local MLflow server and print the UI "
+        + "URL; 'sync' sends what runs journalled while the server was away.")
 final class MlflowCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", defaultValue = "start", description = "start or stop")
+    @Parameters(index = "0", defaultValue = "start", description = "start, stop or sync")
     String action;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ProjectPaths paths = ProjectPaths.fromEnvironment();
         LocalMlflowServer server = new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable());
         if (action.equals("stop")) {
             server.stop();
             System.out.println("MLflow server stopped.");
+        } else if (action.equals("sync")) {
+            String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
+            String uri = fromEnv != null && !fromEnv.isBlank() ? fromEnv : server.ensureRunning();
+            return MlflowRun.sendJournals(uri, paths.journal(), System.out) == 0 ? 0 : 1;
+        } else if (!action.equals("start")) {
+            System.err.println("poollab mlflow: unknown action '" + action + "'; use start, stop or sync");
+            return 2;
         } else {
             System.out.println("MLflow UI: " + server.ensureRunning());
         }

@@ -75,7 +75,7 @@ public final class ExperimentRunner {
         }
         ExperimentConfig first = plan.points().get(0).config();
         String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
-        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, null)) {
+        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, null, paths.journal())) {
             Map<String, String> params = new LinkedHashMap<>();
             plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
             parent.logParams(params);
@@ -108,7 +108,7 @@ public final class ExperimentRunner {
         ExperimentConfig config = point.config();
         ModelSpec spec = resolve(registry, config);
         String name = runName(config) + (point.label().isEmpty() ? "" : " [" + point.label() + "]");
-        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, parentRunId)) {
+        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, parentRunId, paths.journal())) {
             Map<String, String> params = new LinkedHashMap<>(config.flattened());
             params.putAll(spec.flattenedParams());
             run.logParams(params);
@@ -144,7 +144,7 @@ public final class ExperimentRunner {
         out.println("MLflow: " + uri);
         out.printf(Locale.ROOT, "resuming from %s (%d of %d epochs done)%n", file,
                 RunCheckpoints.epochsDone(checkpoint), config.trainer().epochs());
-        try (MlflowRun run = MlflowRun.resume(uri, runFolder.getFileName().toString())) {
+        try (MlflowRun run = MlflowRun.resume(uri, runFolder.getFileName().toString(), paths.journal())) {
             return train(config, spec, checkpoint.text(RunCheckpoints.EXPERIMENT_FILE).orElse(""), runFolder, run,
                     Optional.of(checkpoint));
         }

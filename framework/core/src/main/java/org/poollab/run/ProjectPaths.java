@@ -21,6 +21,11 @@ public record ProjectPaths(Path home, Path plugins) {
         return home.resolve("checkpoints");
     }
 
+    /** Where each run's tracking journal is written ({@code <run id>.jsonl}, {@code <run id>.shipped}). */
+    public Path journal() {
+        return home.resolve("journal");
+    }
+
     /** The MLflow server's folder (database, artifacts, state). */
     public Path mlflowHome() {
         return home.resolve("mlflow");

@@ -46,11 +46,19 @@ public final class LocalMlflowServer {
         return start();
     }
 
-    /** Starts a new server and waits until it is healthy. */
+    /** Starts a new server on a free port and waits until it is healthy. */
     public String start() {
         try {
+            return start(freePort());
+        } catch (IOException e) {
+            throw new TrackingException("cannot find a free port for the local MLflow server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a new server on {@code port} (e.g. again where a stopped one was) and waits until it is healthy. */
+    public String start(int port) {
+        try {
             Files.createDirectories(home.resolve("artifacts"));
-            int port = freePort();
             String uri = "http://127.0.0.1:" + port;
             List<String> command = List.of(mlflowExecutable.toString(), "server",
                     "--backend-store-uri", "sqlite:///" + home.toAbsolutePath().resolve("mlflow.db"),

@@ -1,5 +1,6 @@
 package org.poollab.tracking;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,51 +36,68 @@ public final class MlflowHttp {
      *
      * @param artifactUri the run's artifact URI, {@code mlflow-artifacts:/<exp>/<run>/artifacts}
      * @param artifactPath the path inside the run's artifacts, e.g. {@code config/experiment.yaml}
+     * @throws Rejected if the path would leave the run's artifacts or the server refuses the file
      */
     public static void upload(String trackingUri, String artifactUri, String artifactPath, Path file) {
         String prefix = "mlflow-artifacts:";
         if (!artifactUri.startsWith(prefix)) {
-            throw new TrackingException("the run's artifact location " + artifactUri + " is not served by the "
+            throw new Rejected("the run's artifact location " + artifactUri + " is not served by the "
                     + "tracking server; start it with --serve-artifacts (the default) so artifacts can be uploaded");
         }
         String base = artifactUri.substring(prefix.length()).replaceAll("^/+", "");
         URI target = URI.create(strip(trackingUri) + "/api/2.0/mlflow-artifacts/artifacts/" + base + "/"
-                + artifactPath);
+                + insideRun(artifactPath));
         try {
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new TrackingException("uploading " + file + " to " + target + " failed with HTTP "
-                        + response.statusCode() + ": " + response.body());
-            }
-        } catch (IOException e) {
-            throw new TrackingException("uploading " + file + " to " + target + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrackingException("interrupted while uploading " + file, e);
+            send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), "uploading " + file + " to " + target);
+        } catch (FileNotFoundException e) {
+            throw new Rejected("cannot upload " + file + ": it no longer exists");
         }
+    }
+
+    /**
+     * An artifact path made safe: relative, normalised, '/'-separated, and not leaving the run's artifacts.
+     *
+     * @throws Rejected for an empty or absolute path or one that climbs out with {@code ..}
+     */
+    static String insideRun(String artifactPath) {
+        String slashes = artifactPath.replace('\\', '/');
+        Path normal = Path.of(slashes).normalize();
+        if (slashes.isBlank() || slashes.startsWith("/") || normal.toString().isEmpty()
+                || normal.startsWith("..")) {
+            throw new Rejected("the artifact path '" + artifactPath + "' leaves the run's artifact folder; use a "
+                    + "relative path such as attention/grid.png");
+        }
+        return normal.toString();
     }
 
     /** GET of a server path, for reading back what was logged. */
     public static String get(String trackingUri, String path) {
-        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path)).GET(), "GET " + path);
+        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path)).timeout(Duration.ofSeconds(30))
+                .GET().build(), "GET " + path);
     }
 
-    /** POST of a JSON body to a server path (REST calls the Java client does not offer). */
+    /**
+     * POST of a JSON body to a server path (REST calls the Java client does not offer).
+     *
+     * @throws Rejected if the server answers 4xx (retrying will not help)
+     * @throws TrackingException if the server cannot be reached or answers 5xx
+     */
     public static String post(String trackingUri, String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path))
+        return send(HttpRequest.newBuilder(URI.create(strip(trackingUri) + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), "POST " + path);
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), "POST " + path);
     }
 
-    private static String send(HttpRequest.Builder request, String what) {
+    private static String send(HttpRequest request, String what) {
         try {
-            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new TrackingException(what + " failed with HTTP " + response.statusCode() + ": "
-                        + response.body());
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status / 100 == 4) {
+                throw new Rejected(what + " was refused with HTTP " + status + ": " + response.body());
+            }
+            if (status / 100 != 2) {
+                throw new TrackingException(what + " failed with HTTP " + status + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {
@@ -87,6 +105,16 @@ public final class MlflowHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrackingException("interrupted during " + what, e);
+        }
+    }
+
+    /** The server understood the request and refused it (HTTP 4xx): sending it again will not help. */
+    public static final class Rejected extends TrackingException {
+
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String message) {
+            super(message);
         }
     }
 

@@ -1,12 +1,15 @@
 package org.poollab.tracking;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.mlflow.api.proto.Service.CreateRun;
-import org.mlflow.api.proto.Service.Metric;
-import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
@@ -14,29 +17,40 @@ import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
 import org.poollab.train.TrainingObserver;
 
-/** One MLflow run: params, tags, step metrics, evaluation metrics, artifacts and the final status. */
+/**
+ * One MLflow run: params, tags, step metrics, evaluation metrics, artifacts and the final status. Creating (or
+ * reopening) the run needs the server; everything after that goes through a {@link TrackingJournal}, so a server
+ * that goes away mid-run delays the tracking calls instead of losing them or stopping the training.
+ */
 public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
     /** The tag that nests a run under its parent in the MLflow UI. */
     public static final String PARENT_TAG = "mlflow.parentRunId";
 
-    private static final int RETRIES = 3;
-
     /** MLflow's limit of params per log-batch request. */
     private static final int BATCH = 100;
+    private static final String LOG_BATCH = "/api/2.0/mlflow/runs/log-batch";
+    private static final String UPDATE = "/api/2.0/mlflow/runs/update";
+    /** How long the end of a run waits for the journal to reach a server that is away. */
+    private static final Duration END_WAIT = Duration.ofMinutes(5);
+    /** How long a run stopped by a signal waits (the JVM is exiting). */
+    private static final Duration KILLED_WAIT = Duration.ofSeconds(5);
 
-    private final MlflowClient client;
     private final String trackingUri;
     private final String experimentId;
     private final RunInfo info;
+    private final TrackingJournal journal;
+    private final PrintStream warnings;
     private final Thread killedOnExit;
     private boolean ended;
 
-    private MlflowRun(MlflowClient client, String trackingUri, String experimentId, RunInfo info) {
-        this.client = client;
+    private MlflowRun(String trackingUri, String experimentId, RunInfo info, Path journalFolder) {
         this.trackingUri = trackingUri;
         this.experimentId = experimentId;
         this.info = info;
+        this.warnings = System.err;
+        this.journal = new TrackingJournal(journalFolder, info.getRunId(), trackingUri, info.getArtifactUri(),
+                warnings);
         // Ctrl-C or a kill ends the JVM without finish() or fail(): leave the run KILLED, not RUNNING forever.
         this.killedOnExit = new Thread(this::killed, "poollab-mlflow-killed");
         Runtime.getRuntime().addShutdownHook(killedOnExit);
@@ -46,15 +60,14 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
      * Creates the experiment if needed and starts a run in it.
      *
      * @param parentRunId the sweep's parent run, or {@code null}
+     * @param journalFolder where the run's tracking journal is written
      * @throws TrackingException if the server is not reachable
      */
-    public static MlflowRun start(String trackingUri, String experiment, String runName, String parentRunId) {
-        if (!MlflowHttp.healthy(trackingUri)) {
-            throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
-                    + "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a local server");
-        }
-        MlflowClient client = new MlflowClient(trackingUri);
-        try {
+    public static MlflowRun start(String trackingUri, String experiment, String runName, String parentRunId,
+                                  Path journalFolder) {
+        requireHealthy(trackingUri, "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a "
+                + "local server");
+        try (MlflowClient client = new MlflowClient(trackingUri)) {
             // A search, not getExperimentByName: the latter retries its expected 404 with back-off.
             String filter = "name = '" + experiment.replace("'", "\\'") + "'";
             String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
@@ -64,8 +77,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             if (parentRunId != null) {
                 request.addTags(RunTag.newBuilder().setKey(PARENT_TAG).setValue(parentRunId));
             }
-            RunInfo info = client.createRun(request.build());
-            return new MlflowRun(client, trackingUri, experimentId, info);
+            return new MlflowRun(trackingUri, experimentId, client.createRun(request.build()), journalFolder);
         } catch (MlflowClientException e) {
             throw new TrackingException("MLflow at " + trackingUri + " refused to create the run: "
                     + e.getMessage(), e);
@@ -74,31 +86,67 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
     /**
      * Reopens a run that did not finish (to resume it from a checkpoint): its status goes back to RUNNING and it
-     * keeps its id, params and metric history.
+     * keeps its id, params and metric history; tracking calls an earlier attempt left unsent go first.
      *
+     * @param journalFolder where the run's tracking journal is (and was) written
      * @throws TrackingException if the server is not reachable, the run does not exist or it already finished
      */
-    public static MlflowRun resume(String trackingUri, String runId) {
-        if (!MlflowHttp.healthy(trackingUri)) {
-            throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
-                    + "start the server that holds run " + runId + " (or set MLFLOW_TRACKING_URI to it)");
-        }
-        MlflowClient client = new MlflowClient(trackingUri);
+    public static MlflowRun resume(String trackingUri, String runId, Path journalFolder) {
+        requireHealthy(trackingUri, "start the server that holds run " + runId + " (or set MLFLOW_TRACKING_URI to "
+                + "it)");
         RunInfo info;
-        try {
+        try (MlflowClient client = new MlflowClient(trackingUri)) {
             info = client.getRun(runId).getInfo();
         } catch (MlflowClientException e) {
-            client.close();
             throw new TrackingException("MLflow at " + trackingUri + " has no run " + runId + " to resume ("
                     + e.getMessage() + "); point MLFLOW_TRACKING_URI at the server the run was logged to", e);
         }
         if (info.getStatus() == RunStatus.FINISHED) {
-            client.close();
             throw new TrackingException("run " + runId + " already FINISHED; there is nothing to resume");
         }
-        MlflowHttp.post(trackingUri, "/api/2.0/mlflow/runs/update",
-                "{\"run_id\": \"" + runId + "\", \"status\": \"RUNNING\"}");
-        return new MlflowRun(client, trackingUri, info.getExperimentId(), info);
+        MlflowRun run = new MlflowRun(trackingUri, info.getExperimentId(), info, journalFolder);
+        run.journal.post(UPDATE, "{\"run_id\":" + Json.string(runId) + ",\"status\":\"RUNNING\"}");
+        return run;
+    }
+
+    /**
+     * Sends what the journals in a folder still hold (runs whose server was away when they ended).
+     *
+     * @return the number of calls that are still not sent
+     * @throws TrackingException if the server is not reachable
+     */
+    public static long sendJournals(String trackingUri, Path journalFolder, PrintStream out)
+            throws InterruptedException, IOException {
+        requireHealthy(trackingUri, "start it (poollab mlflow) or set MLFLOW_TRACKING_URI to the server the runs "
+                + "were logged to");
+        long left = 0;
+        List<Path> journals;
+        try (Stream<Path> files = Files.isDirectory(journalFolder) ? Files.list(journalFolder) : Stream.empty()) {
+            journals = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
+        for (Path file : journals) {
+            String runId = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
+            String artifactUri;
+            try (MlflowClient client = new MlflowClient(trackingUri)) {
+                artifactUri = client.getRun(runId).getInfo().getArtifactUri();
+            } catch (MlflowClientException e) {
+                out.println("skipped " + file + ": the server has no run " + runId);
+                continue;
+            }
+            try (TrackingJournal journal = new TrackingJournal(journalFolder, runId, trackingUri, artifactUri, out)) {
+                long unsent = journal.drain(END_WAIT);
+                left += unsent;
+                out.println(runId + ": " + (unsent == 0 ? "all tracking calls are in MLflow" : unsent + " not sent"));
+            }
+        }
+        return left;
+    }
+
+    private static void requireHealthy(String trackingUri, String fix) {
+        if (!MlflowHttp.healthy(trackingUri)) {
+            throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
+                    + fix);
+        }
     }
 
     /** The run id. */
@@ -111,37 +159,41 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         return MlflowHttp.strip(trackingUri) + "/#/experiments/" + experimentId + "/runs/" + runId();
     }
 
-    /** Logs params (values truncated to MLflow's 6000-character limit). */
+    /** Logs params (values truncated to MLflow's 6000-character limit), in batches of 100. */
     public void logParams(Map<String, String> params) {
-        List<Param> batch = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
             String value = e.getValue().length() > 6000 ? e.getValue().substring(0, 6000) : e.getValue();
-            batch.add(Param.newBuilder().setKey(e.getKey()).setValue(value).build());
+            batch.add("{\"key\":" + Json.string(e.getKey()) + ",\"value\":" + Json.string(value) + "}");
             if (batch.size() == BATCH) {
-                List<Param> full = List.copyOf(batch);
-                retrying("log params", () -> client.logBatch(runId(), List.of(), full, List.of()));
+                logBatch("params", batch);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            retrying("log params", () -> client.logBatch(runId(), List.of(), batch, List.of()));
+            logBatch("params", batch);
         }
     }
 
     /** Sets tags. */
     public void setTags(Map<String, String> tags) {
-        List<RunTag> list = new ArrayList<>();
-        tags.forEach((k, v) -> list.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
-        retrying("set tags", () -> client.logBatch(runId(), List.of(), List.of(), list));
+        List<String> list = new ArrayList<>();
+        tags.forEach((k, v) -> list.add("{\"key\":" + Json.string(k) + ",\"value\":" + Json.string(v) + "}"));
+        logBatch("tags", list);
     }
 
     /** Logs metrics at {@code step}. */
     public void logMetrics(int step, Map<String, Double> metrics) {
         long now = System.currentTimeMillis();
-        List<Metric> list = new ArrayList<>();
-        metrics.forEach((k, v) -> list.add(Metric.newBuilder().setKey(k).setValue(v).setStep(step)
-                .setTimestamp(now).build()));
-        retrying("log metrics at step " + step, () -> client.logBatch(runId(), list, List.of(), List.of()));
+        List<String> list = new ArrayList<>();
+        metrics.forEach((k, v) -> list.add("{\"key\":" + Json.string(k) + ",\"value\":" + Json.number(v)
+                + ",\"timestamp\":" + now + ",\"step\":" + step + "}"));
+        logBatch("metrics", list);
+    }
+
+    private void logBatch(String field, List<String> entries) {
+        journal.post(LOG_BATCH, "{\"run_id\":" + Json.string(runId()) + ",\"" + field + "\":["
+                + String.join(",", entries) + "]}");
     }
 
     @Override
@@ -154,9 +206,13 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         logMetrics(epoch, metrics);
     }
 
-    /** Uploads a file as {@code artifactPath} in the run's artifacts. */
+    /**
+     * Uploads a file as {@code artifactPath} in the run's artifacts (sent in the background; the file must stay).
+     *
+     * @throws TrackingException if the path would leave the run's artifact folder
+     */
     public void logArtifact(Path file, String artifactPath) {
-        MlflowHttp.upload(trackingUri, info.getArtifactUri(), artifactPath, file);
+        journal.upload(file, artifactPath);
     }
 
     @Override
@@ -164,48 +220,35 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         logArtifact(file, artifactPath);
     }
 
-    /** Marks the run FINISHED. */
+    /** Marks the run FINISHED once every journalled call has reached the server. */
     public void finish() {
         markEnded();
-        retrying("finish the run", () -> client.setTerminated(runId(), RunStatus.FINISHED,
-                System.currentTimeMillis()));
+        end(RunStatus.FINISHED, null, END_WAIT);
     }
 
-    /** Marks the run FAILED and records why. */
+    /** Marks the run FAILED and records why (tag {@code error}). */
     public void fail(String error) {
         markEnded();
-        terminate(RunStatus.FAILED, error);
+        end(RunStatus.FAILED, error, END_WAIT);
     }
 
-    private void terminate(RunStatus status, String error) {
-        String message = error.length() > 5000 ? error.substring(0, 5000) : error;
-        retrying("tag the error", () -> client.setTag(runId(), "error", message));
-        retrying("end the run", () -> client.setTerminated(runId(), status, System.currentTimeMillis()));
-    }
-
-    /**
-     * Runs a tracking call, retrying twice: the local server closes idle keep-alive connections, and the client's
-     * next request on such a connection fails with NoHttpResponseException (seen in CI).
-     *
-     * @throws TrackingException naming the call when the server keeps failing
-     */
-    private void retrying(String what, Runnable call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                call.run();
-                return;
-            } catch (MlflowClientException e) {
-                if (attempt == RETRIES) {
-                    throw new TrackingException("MLflow at " + trackingUri + " failed to " + what + " after "
-                            + RETRIES + " attempts: " + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(250L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new TrackingException("interrupted while retrying to " + what, e);
-                }
+    private void end(RunStatus status, String error, Duration wait) {
+        if (error != null) {
+            String message = error.length() > 5000 ? error.substring(0, 5000) : error;
+            journal.post("/api/2.0/mlflow/runs/set-tag", "{\"run_id\":" + Json.string(runId())
+                    + ",\"key\":\"error\",\"value\":" + Json.string(message) + "}");
+        }
+        journal.post(UPDATE, "{\"run_id\":" + Json.string(runId()) + ",\"status\":\"" + status.name()
+                + "\",\"end_time\":" + System.currentTimeMillis() + "}");
+        try {
+            long unsent = journal.drain(wait);
+            if (unsent > 0) {
+                warnings.println("poollab: MLflow at " + trackingUri + " did not take " + unsent + " tracking calls "
+                        + "of run " + runId() + " within " + wait.toSeconds() + " s; nothing is lost: they are in "
+                        + journal.file() + " and 'poollab mlflow sync' sends them once the server is back");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -230,19 +273,15 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             }
             ended = true;
         }
-        try {
-            terminate(RunStatus.KILLED, "the process was stopped before the run ended");
-        } catch (RuntimeException serverGone) {
-            // nothing more can be recorded
-        }
+        end(RunStatus.KILLED, "the process was stopped before the run ended", KILLED_WAIT);
     }
 
-    /** Ends a run that got no status (an error before training started) as FAILED, then releases the client. */
+    /** Ends a run that got no status (an error before training started) as FAILED, then stops the journal. */
     @Override
     public void close() {
         if (markEnded()) {
-            terminate(RunStatus.FAILED, "the run ended without a status");
+            end(RunStatus.FAILED, "the run ended without a status", END_WAIT);
         }
-        client.close();
+        journal.close();
     }
 }
