@@ -11,20 +11,33 @@ import org.poollab.data.Preprocessing;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 import org.poollab.run.ExperimentRunner;
+import org.poollab.run.ProjectPaths;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.CheckpointWeights;
 import org.poollab.train.RunCheckpoints;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** {@code poollab attention --checkpoint F}: the attention grid of a trained model on test images, as PNG. */
+/** {@code poollab attention --run ID | --checkpoint F}: a trained model's attention grid on test images, as PNG. */
 @Command(name = "attention", description = "Render test images with the attention maps of a checkpoint's model "
         + "(DINO: the teacher) as a PNG grid with the 60%-mass region outlined.")
 final class AttentionCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
-            description = "a checkpoint, e.g. .poollab/checkpoints/<experiment>/<run id>/epoch-001.zip")
-    Path checkpointFile;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** Which model: a run's newest checkpoint, or a given checkpoint file. */
+    static final class Source {
+
+        @Option(names = "--run", paramLabel = "RUN", description = "an MLflow run id (or its checkpoint folder): its "
+                + "newest checkpoint")
+        String run;
+
+        @Option(names = "--checkpoint", paramLabel = "FILE",
+                description = "a checkpoint, e.g. .poollab/checkpoints/<experiment>/<run id>/epoch-001.zip")
+        Path file;
+    }
 
     @Option(names = "--images", description = "test images to show (default: ${DEFAULT-VALUE})")
     int images = 32;
@@ -37,6 +50,7 @@ final class AttentionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path checkpointFile = source.file != null ? source.file : newestCheckpoint(source.run);
         Checkpoint checkpoint;
         try {
             checkpoint = Checkpoint.read(checkpointFile);
@@ -58,5 +72,11 @@ final class AttentionCommand implements Callable<Integer> {
             System.out.println("written: " + png);
         }
         return 0;
+    }
+
+    private static Path newestCheckpoint(String run) throws IOException {
+        Path folder = ProjectPaths.fromEnvironment().runFolder(run);
+        return RunCheckpoints.latest(folder).orElseThrow(() -> new DataException("run " + run + " has no checkpoint "
+                + "in " + folder + " yet (one is written at every epoch end)"));
     }
 }

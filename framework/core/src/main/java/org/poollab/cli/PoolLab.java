@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "poollab", mixinStandardHelpOptions = true, version = "PoolLab 0.1.0",
         description = "Research on pooling: SimPool, GAP, [CLS] and more as plugins; YAML experiments; MLflow.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
-                AttentionCommand.class, PluginsCommand.class, MlflowCommand.class})
+                AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class})
 public final class PoolLab implements Callable<Integer> {
 
     @Override

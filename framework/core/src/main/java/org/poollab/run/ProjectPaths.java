@@ -1,6 +1,11 @@
 package org.poollab.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.poollab.data.DataException;
 
 /**
  * Where PoolLab keeps things, overridable by environment variables.
@@ -24,6 +29,31 @@ public record ProjectPaths(Path home, Path plugins) {
     /** Where each run's tracking journal is written ({@code <run id>.jsonl}, {@code <run id>.shipped}). */
     public Path journal() {
         return home.resolve("journal");
+    }
+
+    /**
+     * A run's checkpoint folder: the path itself if it is a folder, else the folder named by the run id under any
+     * experiment's checkpoints.
+     *
+     * @throws DataException if there is no such folder (or the id is ambiguous)
+     */
+    public Path runFolder(String runIdOrFolder) throws IOException {
+        Path given = Path.of(runIdOrFolder);
+        if (Files.isDirectory(given)) {
+            return given;
+        }
+        List<Path> matches;
+        try (Stream<Path> experiments = Files.isDirectory(checkpoints()) ? Files.list(checkpoints())
+                : Stream.empty()) {
+            matches = experiments.map(experiment -> experiment.resolve(runIdOrFolder)).filter(Files::isDirectory)
+                    .toList();
+        }
+        if (matches.size() != 1) {
+            throw new DataException("no run folder " + runIdOrFolder + " under " + checkpoints()
+                    + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + ": give the run id printed as "
+                    + "'MLflow run: .../runs/<id>' or the folder itself, and set POOLLAB_HOME if the run used another");
+        }
+        return matches.get(0);
     }
 
     /** The MLflow server's folder (database, artifacts, state). */

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -39,20 +40,46 @@ public final class MlflowHttp {
      * @throws Rejected if the path would leave the run's artifacts or the server refuses the file
      */
     public static void upload(String trackingUri, String artifactUri, String artifactPath, Path file) {
-        String prefix = "mlflow-artifacts:";
-        if (!artifactUri.startsWith(prefix)) {
-            throw new Rejected("the run's artifact location " + artifactUri + " is not served by the "
-                    + "tracking server; start it with --serve-artifacts (the default) so artifacts can be uploaded");
-        }
-        String base = artifactUri.substring(prefix.length()).replaceAll("^/+", "");
-        URI target = URI.create(strip(trackingUri) + "/api/2.0/mlflow-artifacts/artifacts/" + base + "/"
-                + insideRun(artifactPath));
+        URI target = artifactUrl(trackingUri, artifactUri, artifactPath);
         try {
             send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
                     .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), "uploading " + file + " to " + target);
         } catch (FileNotFoundException e) {
             throw new Rejected("cannot upload " + file + ": it no longer exists");
         }
+    }
+
+    /**
+     * Downloads one of a run's artifacts through the server's artifact proxy.
+     *
+     * @throws TrackingException if the server does not have it
+     */
+    public static void download(String trackingUri, String artifactUri, String artifactPath, Path target) {
+        URI source = artifactUrl(trackingUri, artifactUri, artifactPath);
+        try {
+            HttpResponse<Path> response = CLIENT.send(HttpRequest.newBuilder(source).timeout(Duration.ofSeconds(60))
+                    .GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+            if (response.statusCode() / 100 != 2) {
+                Files.deleteIfExists(target);
+                throw new TrackingException("GET " + source + " failed with HTTP " + response.statusCode());
+            }
+        } catch (IOException e) {
+            throw new TrackingException("downloading " + source + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrackingException("interrupted while downloading " + source, e);
+        }
+    }
+
+    private static URI artifactUrl(String trackingUri, String artifactUri, String artifactPath) {
+        String prefix = "mlflow-artifacts:";
+        if (!artifactUri.startsWith(prefix)) {
+            throw new Rejected("the run's artifact location " + artifactUri + " is not served by the "
+                    + "tracking server; start it with --serve-artifacts (the default) so artifacts can be uploaded");
+        }
+        String base = artifactUri.substring(prefix.length()).replaceAll("^/+", "");
+        return URI.create(strip(trackingUri) + "/api/2.0/mlflow-artifacts/artifacts/" + base + "/"
+                + insideRun(artifactPath));
     }
 
     /**

@@ -97,6 +97,11 @@ class DinoIT {
         BufferedImage grid = ImageIO.read(png.toFile());
         assertEquals(8 * 28 * 4, grid.getWidth());
         assertEquals(28 * 4, grid.getHeight());
+        // ... and the run id alone finds the run's newest checkpoint.
+        Path byRun = dir.resolve("by-run.png");
+        Cli.Result fromRun = cli.run("attention", "--run", runId, "--images", "4", "--out", byRun.toString());
+        assertEquals(0, fromRun.code(), fromRun.err());
+        assertEquals(4 * 28 * 4, ImageIO.read(byRun.toFile()).getWidth());
     }
 
     private static List<Double> history(String runId, String metric) throws Exception {

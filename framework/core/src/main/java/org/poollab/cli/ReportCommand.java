@@ -1,0 +1,38 @@
+package org.poollab.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.poollab.report.Report;
+import org.poollab.run.ProjectPaths;
+import org.poollab.tracking.LocalMlflowServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code poollab report <experiment> [--out DIR]}. */
+@Command(name = "report", description = "Write reports/<experiment>/index.html and report.md from the experiment's "
+        + "runs in MLflow: runs table, mean ± sd over seeds, k-NN bars, training curves, attention grids.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "the MLflow experiment name (the YAML's "
+            + "'experiment:' key)")
+    String experiment;
+
+    @Option(names = "--out", description = "the report folder (default: reports/<experiment>)")
+    Path folder;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    @Override
+    public Integer call() throws Exception {
+        String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
+        ProjectPaths paths = ProjectPaths.fromEnvironment();
+        String uri = fromEnv != null && !fromEnv.isBlank() ? fromEnv
+                : new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).ensureRunning();
+        Path index = new Report(uri, System.out).write(experiment,
+                folder != null ? folder : Path.of("reports", experiment));
+        System.out.println("written: " + index);
+        return 0;
+    }
+}

@@ -1,0 +1,96 @@
+package org.poollab.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.RunsPage;
+import org.poollab.tracking.TrackingException;
+
+/** Reads an experiment's runs and metric histories from an MLflow server over its REST API. */
+final class ExperimentRuns implements AutoCloseable {
+
+    private static final int PAGE = 500;
+
+    private final MlflowClient client;
+    private final String trackingUri;
+
+    ExperimentRuns(String trackingUri) {
+        this.trackingUri = trackingUri;
+        this.client = new MlflowClient(trackingUri);
+    }
+
+    /**
+     * Every run of the experiment, oldest first.
+     *
+     * @throws TrackingException if the server has no such experiment
+     */
+    List<RunSummary> runs(String experiment) {
+        String filter = "name = '" + experiment.replace("'", "\\'") + "'";
+        String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
+                .map(e -> e.getExperimentId()).orElseThrow(() -> new TrackingException("MLflow at " + trackingUri
+                        + " has no experiment '" + experiment + "'; the name is the 'experiment:' key of the YAML "
+                        + "file (see the MLflow UI for the names it holds)"));
+        List<RunSummary> runs = new ArrayList<>();
+        try {
+            RunsPage page = client.searchRuns(List.of(experimentId), "", ViewType.ACTIVE_ONLY, PAGE,
+                    List.of("attributes.start_time ASC"));
+            while (true) {
+                for (Run run : page.getItems()) {
+                    runs.add(summary(experimentId, run));
+                }
+                if (!page.hasNextPage()) {
+                    break;
+                }
+                page = (RunsPage) page.getNextPage();
+            }
+        } catch (MlflowClientException e) {
+            throw new TrackingException("searching the runs of '" + experiment + "' in MLflow at " + trackingUri
+                    + " failed: " + e.getMessage(), e);
+        }
+        return runs;
+    }
+
+    /** A metric's history as {@code [step, value]} pairs in step order. */
+    List<double[]> history(String runId, String key) {
+        List<double[]> points = new ArrayList<>();
+        for (Metric metric : client.getMetricHistory(runId, key)) {
+            points.add(new double[] {metric.getStep(), metric.getValue()});
+        }
+        points.sort((a, b) -> Double.compare(a[0], b[0]));
+        return points;
+    }
+
+    private RunSummary summary(String experimentId, Run run) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Param param : run.getData().getParamsList()) {
+            params.put(param.getKey(), param.getValue());
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (RunTag tag : run.getData().getTagsList()) {
+            tags.put(tag.getKey(), tag.getValue());
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Metric metric : run.getData().getMetricsList()) {
+            metrics.put(metric.getKey(), metric.getValue());
+        }
+        long end = run.getInfo().getEndTime() > 0 ? run.getInfo().getEndTime() : System.currentTimeMillis();
+        String url = trackingUri.replaceAll("/+$", "") + "/#/experiments/" + experimentId + "/runs/"
+                + run.getInfo().getRunId();
+        return new RunSummary(run.getInfo().getRunId(), run.getInfo().getRunName(), run.getInfo().getStatus().name(),
+                params, tags, metrics, (end - run.getInfo().getStartTime()) / 1000.0, url,
+                run.getInfo().getArtifactUri());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

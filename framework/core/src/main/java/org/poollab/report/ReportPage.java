@@ -1,0 +1,194 @@
+package org.poollab.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The report's two texts: {@code index.html} (with images) and {@code report.md} (tables and image links). */
+final class ReportPage {
+
+    private static final Pattern KNN = Pattern.compile("knn_top1_k(\\d+)");
+
+    private final String experiment;
+    private final List<RunSummary> runs;
+    private final List<Integer> ks;
+
+    /**
+     * @param runs the runs to show (sweep parents already left out), oldest first
+     */
+    ReportPage(String experiment, List<RunSummary> runs) {
+        this.experiment = experiment;
+        this.runs = runs;
+        TreeSet<Integer> found = new TreeSet<>();
+        for (RunSummary run : runs) {
+            for (String key : run.metrics().keySet()) {
+                Matcher m = KNN.matcher(key);
+                if (m.matches()) {
+                    found.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        this.ks = List.copyOf(found);
+    }
+
+    /** The k the bar chart shows: 20 if logged (SPEC §7's headline), else the smallest. */
+    int headlineK() {
+        return ks.contains(20) ? 20 : ks.isEmpty() ? 20 : ks.get(0);
+    }
+
+    /** Runs grouped by pooling / backbone / trainer (seeds pooled), in first-seen order. */
+    Map<String, List<RunSummary>> groups() {
+        Map<String, List<RunSummary>> groups = new LinkedHashMap<>();
+        runs.forEach(run -> groups.computeIfAbsent(run.group(), g -> new ArrayList<>()).add(run));
+        return groups;
+    }
+
+    private List<String> metricColumns() {
+        List<String> columns = new ArrayList<>();
+        ks.forEach(k -> columns.add("knn_top1_k" + k));
+        ks.forEach(k -> columns.add("knn_top5_k" + k));
+        columns.add("attention_jaccard");
+        return columns;
+    }
+
+    /**
+     * @param charts chart file names (relative) with their captions
+     * @param attention run id to the relative path of its attention grid
+     */
+    String html(Map<String, String> charts, Map<String, String> attention) {
+        StringBuilder out = new StringBuilder();
+        out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>PoolLab report: ")
+                .append(escape(experiment)).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
+                        + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
+                        + "text-align:right}td.l,th.l{text-align:left}figure{display:inline-block;margin:8px}"
+                        + "figcaption{font-size:12px}img{max-width:100%}</style></head>\n<body>\n");
+        out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runs.size())
+                .append(" runs, read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
+                        + "percent, wall time in minutes.</p>\n");
+        out.append("<h2>Runs</h2>\n<table id=\"runs\">\n<tr>");
+        for (String head : runHeader()) {
+            out.append("<th class=\"l\">").append(escape(head)).append("</th>");
+        }
+        out.append("</tr>\n");
+        for (RunSummary run : runs) {
+            List<String> cells = runCells(run);
+            out.append("<tr class=\"run\"><td class=\"l\"><a href=\"").append(escape(run.url())).append("\">")
+                    .append(escape(cells.get(0))).append("</a></td>");
+            for (String cell : cells.subList(1, cells.size())) {
+                out.append("<td>").append(escape(cell)).append("</td>");
+            }
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n<h2>Mean ± standard deviation over seeds</h2>\n<table id=\"groups\">\n<tr>");
+        for (String head : groupHeader()) {
+            out.append("<th class=\"l\">").append(escape(head)).append("</th>");
+        }
+        out.append("</tr>\n");
+        for (List<String> row : groupRows()) {
+            out.append("<tr><td class=\"l\">").append(escape(row.get(0))).append("</td>");
+            row.subList(1, row.size()).forEach(cell -> out.append("<td>").append(escape(cell)).append("</td>"));
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n<h2>Charts</h2>\n");
+        charts.forEach((file, caption) -> out.append("<figure><img src=\"").append(escape(file)).append("\" alt=\"")
+                .append(escape(caption)).append("\"><figcaption>").append(escape(caption))
+                .append("</figcaption></figure>\n"));
+        out.append("<h2>Attention maps</h2>\n");
+        if (attention.isEmpty()) {
+            out.append("<p>No run logged an attention grid.</p>\n");
+        }
+        for (RunSummary run : runs) {
+            String file = attention.get(run.runId());
+            if (file != null) {
+                out.append("<figure><img src=\"").append(escape(file)).append("\" alt=\"attention of ")
+                        .append(escape(run.name())).append("\"><figcaption>").append(escape(run.group()))
+                        .append(", seed ").append(escape(run.seed())).append("</figcaption></figure>\n");
+            }
+        }
+        // Marks the page for the browser check: every image decoded, or how many did not.
+        out.append("<script>window.addEventListener('load',function(){var bad=0;"
+                + "document.querySelectorAll('img').forEach(function(i){if(!i.complete||i.naturalWidth===0)bad++;});"
+                + "document.body.setAttribute('data-broken-images',String(bad));});</script>\n");
+        return out.append("</body></html>\n").toString();
+    }
+
+    /** The same tables as Markdown, with the charts and attention grids as image links. */
+    String markdown(Map<String, String> charts, Map<String, String> attention) {
+        StringBuilder out = new StringBuilder("# " + experiment + "\n\n" + runs.size() + " runs, read from MLflow. "
+                + "k-NN top-1/top-5 in percent, attention Jaccard in percent, wall time in minutes.\n\n## Runs\n\n");
+        table(out, runHeader(), runs.stream().map(run -> {
+            List<String> cells = new ArrayList<>(runCells(run));
+            cells.set(0, "[" + cells.get(0) + "](" + run.url() + ")");
+            return cells;
+        }).toList());
+        out.append("\n## Mean ± standard deviation over seeds\n\n");
+        table(out, groupHeader(), groupRows());
+        out.append("\n## Charts\n\n");
+        charts.forEach((file, caption) -> out.append("![").append(caption).append("](").append(file).append(")\n\n"));
+        out.append("## Attention maps\n\n");
+        for (RunSummary run : runs) {
+            String file = attention.get(run.runId());
+            if (file != null) {
+                out.append("**").append(run.group()).append(", seed ").append(run.seed()).append("**\n\n![attention](")
+                        .append(file).append(")\n\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private List<String> runHeader() {
+        List<String> head = new ArrayList<>(List.of("run", "pooling", "backbone", "trainer", "seed", "status"));
+        head.addAll(metricColumns());
+        head.addAll(List.of("minutes", "img/s"));
+        return head;
+    }
+
+    private List<String> runCells(RunSummary run) {
+        List<String> cells = new ArrayList<>(List.of(run.name(), run.pooling(), run.backbone(), run.trainer(),
+                run.seed(), run.status()));
+        metricColumns().forEach(column -> cells.add(number(run.metric(column))));
+        cells.add(number(run.seconds() / 60));
+        cells.add(number(run.metric("img_per_s")));
+        return cells;
+    }
+
+    private List<String> groupHeader() {
+        List<String> head = new ArrayList<>(List.of("pooling / backbone / trainer", "runs"));
+        head.addAll(metricColumns());
+        return head;
+    }
+
+    private List<List<String>> groupRows() {
+        List<List<String>> rows = new ArrayList<>();
+        groups().forEach((group, members) -> {
+            List<String> row = new ArrayList<>(List.of(group, String.valueOf(members.size())));
+            for (String column : metricColumns()) {
+                Stats stats = Stats.of(members.stream().map(run -> run.metric(column)).toList());
+                row.add(stats.count() == 0 ? "–" : stats.count() == 1 ? number(stats.mean())
+                        : number(stats.mean()) + " ± " + number(stats.deviation()));
+            }
+            rows.add(row);
+        });
+        return rows;
+    }
+
+    private static void table(StringBuilder out, List<String> head, List<List<String>> rows) {
+        out.append("| ").append(String.join(" | ", head)).append(" |\n|");
+        head.forEach(h -> out.append("---|"));
+        out.append('\n');
+        rows.forEach(row -> out.append("| ").append(String.join(" | ", row)).append(" |\n"));
+    }
+
+    private static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "–";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
