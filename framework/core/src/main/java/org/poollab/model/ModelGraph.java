@@ -25,10 +25,10 @@ import org.poollab.data.StochasticMasks;
  * @param sd the graph
  * @param scope the root scope (heads add their parameters here)
  * @param images the image placeholder {@code [B, C, H, W]}
- * @param features the pooled, normalised features {@code [B, d]}
+ * @param features the pooled features {@code [B, d']}, normalised by the backbone's final norm when d' = d
  * @param attention the attention map {@code [B, N]}, if the pooling has one
  * @param grid the token grid (N = height x width)
- * @param featureDim d
+ * @param featureDim d' ({@link ModelSpec#featureDim})
  */
 public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVariable features,
                          Optional<SDVariable> attention, Grid grid, int featureDim) {
@@ -48,7 +48,7 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         SDVariable images = imageInput(scope, IMAGES, input);
         ModelOutput output = forward(spec, scope, images, input);
         return new ModelGraph(sd, scope, images, output.features(), output.attention(), output.grid(),
-                spec.backbone().featureDim());
+                spec.featureDim());
     }
 
     /** An image placeholder {@code [B, C, H, W]} named {@code name}. */
@@ -61,7 +61,8 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
      * through {@link GraphScope#forInput}) it reuses the same parameters.
      *
      * @param images {@code [B, C, H, W]} of the given shape
-     * @return the normalised features {@code [B, d]}, the attention map {@code [B, N]} if any, and the grid
+     * @return the features {@code [B, d']} (d' = {@link ModelSpec#featureDim}), the attention map {@code [B, N]}
+     *         if any, and the grid
      * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
      */
     public static ModelOutput forward(ModelSpec spec, GraphScope scope, SDVariable images, ImageShape shape) {
@@ -73,7 +74,9 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         }
         Features tokens = spec.backbone().forward(scope.child("backbone"), images, shape, prefix);
         PoolingResult pooled = spec.pooling().pool(scope.child("pooling"), tokens);
-        return new ModelOutput(tokens.finalNorm().apply(pooled.pooled()), pooled.attention(), tokens.grid());
+        boolean keepsWidth = spec.featureDim() == spec.backbone().featureDim(); // the final norm has width d
+        return new ModelOutput(keepsWidth ? tokens.finalNorm().apply(pooled.pooled()) : pooled.pooled(),
+                pooled.attention(), tokens.grid());
     }
 
     /**

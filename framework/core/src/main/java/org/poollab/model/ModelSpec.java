@@ -46,6 +46,11 @@ public record ModelSpec(String backboneId, Params backboneParams, BackboneModule
                 poolingModule, input);
     }
 
+    /** The width of the model's features: the pooling's output for the backbone's tokens. */
+    public int featureDim() {
+        return pooling.outputDim(backbone.featureDim());
+    }
+
     /** Resolved parameters of both components as {@code backbone.params.x} / {@code pooling.params.x}. */
     public Map<String, String> flattenedParams() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -16,11 +16,19 @@ public interface PoolingModule {
     }
 
     /**
+     * The width of the pooled vector for backbone features of width {@code featureDim}. Most poolings keep it;
+     * a pooling that changes it (a dimension reduction, one embedding per reference) gets no backbone final norm.
+     */
+    default int outputDim(int featureDim) {
+        return featureDim;
+    }
+
+    /**
      * Pools the backbone's tokens.
      *
      * @param scope where to create this pooling's parameters
      * @param features tokens {@code [B, N, d]} with their grid and any requested prefix outputs
-     * @return pooled {@code [B, d]} and the attention map {@code [B, N]} when the method has one
+     * @return pooled {@code [B, outputDim(d)]} and the attention map {@code [B, N]} when the method has one
      */
     PoolingResult pool(GraphScope scope, Features features);
 }

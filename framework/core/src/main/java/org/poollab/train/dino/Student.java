@@ -38,7 +38,7 @@ record Student(SameDiff sd, GraphScope scope, SDVariable perImageLoss, List<Stri
         SameDiff sd = SameDiff.create();
         GraphScope scope = GraphScope.root(sd, DataType.FLOAT, seed);
         DinoHead head = new DinoHead(layers, config);
-        int dim = spec.backbone().featureDim();
+        int dim = spec.featureDim();
         SDVariable globalImages = ModelGraph.imageInput(scope, GLOBAL, global);
         SDVariable globalLogits = head.apply(scope.child("head"),
                 ModelGraph.forward(spec, scope, globalImages, global).features(), dim);
