@@ -41,7 +41,8 @@ class PoolingContractIT {
     private static final ImageShape INPUT = new ImageShape(1, 28, 28);
     /** Small versions of each backbone so that the whole matrix runs in seconds. */
     private static final Map<String, Map<String, Object>> SMALL = Map.of(
-            "vit", Map.of("patch", 7, "dim", 8, "depth", 1, "heads", 2));
+            "vit", Map.of("patch", 7, "dim", 8, "depth", 1, "heads", 2),
+            "convnext", Map.of("stem", 2, "dim", 8, "stages", 2, "depth", 1, "kernel", 3));
 
     private static PluginHost host;
     private static ComponentRegistry registry;
