@@ -115,6 +115,32 @@ class CliIT {
     }
 
     @Test
+    void aDivergingRunStopsWithAClearMessageAndIsMarkedFailedWithTheError() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-diverged
+                data: {trainSubset: 640, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                pooling: {id: gem, params: {p: 100}}
+                trainer: {epochs: 2, batchSize: 64, optimizer: {lr: 10, warmupFraction: 0, clipGrad: 0}}
+                """); // after one step with lr 10 the tokens exceed 2.4, and x^100 overflows float: NaN
+        Cli.Result result = cli.run("run", file.toString());
+        assertEquals(1, result.code(), result.err());
+        assertTrue(result.err().contains("training diverged") && result.err().contains("lower trainer.optimizer.lr"),
+                result.err());
+        assertFalse(result.err().contains("\tat org."), "stack trace on the console: " + result.err());
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            String experimentId = client.getExperimentByName("it-diverged").orElseThrow().getExperimentId();
+            List<RunInfo> runs = client.listRunInfos(experimentId);
+            assertEquals(1, runs.size());
+            assertEquals(RunStatus.FAILED, runs.get(0).getStatus());
+            String error = client.getRun(runs.get(0).getRunId()).getData().getTagsList().stream()
+                    .filter(tag -> tag.getKey().equals("error")).findFirst().orElseThrow().getValue();
+            assertTrue(error.contains("the loss became"), error);
+        }
+    }
+
+    @Test
     void malformedYamlIsABadInputWithoutStackTrace() throws Exception {
         assertBadInput(cli("run", experiment("experiment: [oops\n").toString()), "not valid YAML");
     }
