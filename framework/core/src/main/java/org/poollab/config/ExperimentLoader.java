@@ -71,14 +71,18 @@ public final class ExperimentLoader {
             return new ExperimentPlan(text, Map.of(), List.of(new SweepPoint(Map.of(), ExperimentReader.read(parsed))));
         }
         Map<String, Object> root = deepCopy((Map<String, Object>) map);
-        Map<String, List<Object>> grid = Sweep.grid(root.remove(SWEEP));
+        Object section = root.remove(SWEEP);
+        Map<String, List<Object>> grid = Sweep.grid(section);
         List<SweepPoint> points = new ArrayList<>();
-        for (Map<String, Object> assignment : Sweep.points(grid)) {
+        for (Map<String, Object> assignment : Sweep.points(grid, Sweep.exclusions(section, grid))) {
             Object point = root;
             for (Map.Entry<String, Object> entry : assignment.entrySet()) {
                 point = set(point, entry.getKey(), entry.getValue());
             }
             points.add(new SweepPoint(assignment, ExperimentReader.read(point)));
+        }
+        if (points.isEmpty()) {
+            throw new ConfigException("sweep.exclude", "leaves no run of the grid " + grid + "; exclude fewer points");
         }
         return new ExperimentPlan(text, grid, points);
     }

@@ -10,6 +10,8 @@ final class Sweep {
 
     /** More runs than this is a typo, not a plan for a CPU. */
     static final int MAX_POINTS = 1000;
+    /** The one key of the section that is not a grid axis: combinations to leave out. */
+    static final String EXCLUDE = "exclude";
 
     private Sweep() {
     }
@@ -24,6 +26,9 @@ final class Sweep {
         long size = 1;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             String key = String.valueOf(entry.getKey());
+            if (key.equals(EXCLUDE)) {
+                continue;
+            }
             if (!(entry.getValue() instanceof List<?> values) || values.isEmpty()) {
                 throw new ConfigException("sweep." + key, "is '" + entry.getValue() + "' but must be a non-empty "
                         + "list of values, e.g. [simpool, cls, gap]");
@@ -37,7 +42,51 @@ final class Sweep {
                 throw new ConfigException("sweep", "expands to more than " + MAX_POINTS + " runs; shrink the grid");
             }
         }
+        if (grid.isEmpty()) {
+            throw new ConfigException("sweep", "has no key to vary besides '" + EXCLUDE + "', e.g. "
+                    + "'sweep: {pooling.id: [simpool, gap]}'");
+        }
         return grid;
+    }
+
+    /**
+     * The section's {@code exclude} list: partial assignments (grid key to value); a point matching every key of
+     * one of them is left out, e.g. {@code exclude: [{pooling.id: cls, backbone.id: convnext}]}.
+     */
+    static List<Map<String, Object>> exclusions(Object section, Map<String, List<Object>> grid) {
+        Object list = section instanceof Map<?, ?> map ? map.get(EXCLUDE) : null;
+        if (list == null) {
+            return List.of();
+        }
+        String example = "e.g. 'exclude: [{pooling.id: cls, backbone.id: convnext}]'";
+        if (!(list instanceof List<?> entries)) {
+            throw new ConfigException("sweep." + EXCLUDE, "must be a list of key-value mappings, " + example);
+        }
+        List<Map<String, Object>> exclusions = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (!(entries.get(i) instanceof Map<?, ?> entry) || entry.isEmpty()) {
+                throw new ConfigException("sweep." + EXCLUDE + "[" + i + "]", "must map swept keys to values, "
+                        + example);
+            }
+            Map<String, Object> exclusion = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> pair : entry.entrySet()) {
+                String key = String.valueOf(pair.getKey());
+                if (!grid.containsKey(key)) {
+                    throw new ConfigException("sweep." + EXCLUDE + "[" + i + "]." + key, "is not a swept key; the "
+                            + "sweep varies " + grid.keySet());
+                }
+                exclusion.put(key, pair.getValue());
+            }
+            exclusions.add(exclusion);
+        }
+        return exclusions;
+    }
+
+    /** Every combination not excluded, the last key varying fastest. */
+    static List<Map<String, Object>> points(Map<String, List<Object>> grid, List<Map<String, Object>> exclusions) {
+        return points(grid).stream().filter(point -> exclusions.stream().noneMatch(exclusion -> exclusion.entrySet()
+                .stream().allMatch(e -> String.valueOf(point.get(e.getKey())).equals(String.valueOf(e.getValue())))))
+                .toList();
     }
 
     /** Every combination, the last key varying fastest. */

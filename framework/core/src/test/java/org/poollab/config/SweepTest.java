@@ -37,6 +37,21 @@ class SweepTest {
     }
 
     @Test
+    void excludedCombinationsAreLeftOutAndBadExclusionsNameTheirPath() throws IOException {
+        ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\nsweep:\n  pooling.id: [simpool, cls]\n"
+                + "  backbone.id: [vit, convnext]\n  exclude: [{pooling.id: cls, backbone.id: convnext}]\n"), List.of());
+        assertEquals(List.of("simpool/vit", "simpool/convnext", "cls/vit"), plan.points().stream()
+                .map(p -> p.config().pooling().id() + "/" + p.config().backbone().id()).toList());
+        assertEquals(List.of("pooling.id", "backbone.id"), List.copyOf(plan.grid().keySet()));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(write(
+                "experiment: s\nsweep: {pooling.id: [gap], exclude: [{seed: 1}]}\n"), List.of()));
+        assertTrue(unknown.getMessage().contains("sweep.exclude[0].seed"), unknown.getMessage());
+        ConfigException everything = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(write(
+                "experiment: s\nsweep: {pooling.id: [gap], exclude: [{pooling.id: gap}]}\n"), List.of()));
+        assertTrue(everything.getMessage().contains("leaves no run"), everything.getMessage());
+    }
+
+    @Test
     void aFileWithoutSweepIsOneRun() throws IOException {
         ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\n"), List.of());
         assertFalse(plan.isSweep());
