@@ -21,6 +21,10 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "the report folder (default: reports/<experiment>)")
     Path folder;
 
+    @Option(names = "--filter", description = "an MLflow search filter selecting the runs, e.g. "
+            + "\"attributes.status = 'FINISHED'\" or \"params.seed = '0'\" (default: every run)")
+    String filter = "";
+
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
@@ -30,7 +34,7 @@ final class ReportCommand implements Callable<Integer> {
         ProjectPaths paths = ProjectPaths.fromEnvironment();
         String uri = fromEnv != null && !fromEnv.isBlank() ? fromEnv
                 : new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).ensureRunning();
-        Path index = new Report(uri, System.out).write(experiment,
+        Path index = new Report(uri, System.out).write(experiment, filter,
                 folder != null ? folder : Path.of("reports", experiment));
         System.out.println("written: " + index);
         return 0;

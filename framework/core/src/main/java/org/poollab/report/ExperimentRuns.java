@@ -28,19 +28,20 @@ final class ExperimentRuns implements AutoCloseable {
     }
 
     /**
-     * Every run of the experiment, oldest first.
+     * The experiment's runs that match an MLflow search filter, oldest first.
      *
-     * @throws TrackingException if the server has no such experiment
+     * @param filter an MLflow filter such as {@code params.seed = '0'}, or empty for every run
+     * @throws TrackingException if the server has no such experiment or refuses the filter
      */
-    List<RunSummary> runs(String experiment) {
-        String filter = "name = '" + experiment.replace("'", "\\'") + "'";
-        String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
+    List<RunSummary> runs(String experiment, String filter) {
+        String byName = "name = '" + experiment.replace("'", "\\'") + "'";
+        String experimentId = client.searchExperiments(byName).getItems().stream().findFirst()
                 .map(e -> e.getExperimentId()).orElseThrow(() -> new TrackingException("MLflow at " + trackingUri
                         + " has no experiment '" + experiment + "'; the name is the 'experiment:' key of the YAML "
                         + "file (see the MLflow UI for the names it holds)"));
         List<RunSummary> runs = new ArrayList<>();
         try {
-            RunsPage page = client.searchRuns(List.of(experimentId), "", ViewType.ACTIVE_ONLY, PAGE,
+            RunsPage page = client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, PAGE,
                     List.of("attributes.start_time ASC"));
             while (true) {
                 for (Run run : page.getItems()) {
@@ -52,8 +53,9 @@ final class ExperimentRuns implements AutoCloseable {
                 page = (RunsPage) page.getNextPage();
             }
         } catch (MlflowClientException e) {
-            throw new TrackingException("searching the runs of '" + experiment + "' in MLflow at " + trackingUri
-                    + " failed: " + e.getMessage(), e);
+            throw new TrackingException("searching the runs of '" + experiment + "'" + (filter.isEmpty() ? ""
+                    : " with filter \"" + filter + "\"") + " in MLflow at " + trackingUri + " failed: "
+                    + e.getMessage() + " (filter syntax: https://mlflow.org/docs/latest/search-runs.html)", e);
         }
         return runs;
     }

@@ -43,12 +43,14 @@ public final class Report {
     /**
      * Writes the report of an experiment into {@code folder}.
      *
+     * @param filter an MLflow search filter selecting the runs (e.g. {@code attributes.status = 'FINISHED'}), or
+     *               empty for all
      * @return the {@code index.html} written
      * @throws TrackingException if the server has no such experiment or it has no runs
      */
-    public Path write(String experiment, Path folder) throws IOException {
+    public Path write(String experiment, String filter, Path folder) throws IOException {
         try (ExperimentRuns source = new ExperimentRuns(trackingUri)) {
-            List<RunSummary> all = source.runs(experiment);
+            List<RunSummary> all = source.runs(experiment, filter);
             List<RunSummary> runs = all.stream().filter(run -> !run.isSweepParent()).toList();
             if (runs.isEmpty()) {
                 throw new TrackingException("experiment '" + experiment + "' has no runs in MLflow at " + trackingUri

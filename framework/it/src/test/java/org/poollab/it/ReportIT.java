@@ -73,7 +73,7 @@ class ReportIT {
         }
 
         Path folder = dir.resolve("report");
-        Path index = new Report(SERVER.uri(), System.out).write("it-report", folder);
+        Path index = new Report(SERVER.uri(), System.out).write("it-report", "", folder);
         String html = Files.readString(index);
         assertEquals(4, count(html, "<tr class=\"run\">"), "one row per run, none for the sweep parent");
         assertTrue(html.contains("71.00 ± 1.41") && html.contains("60.50 ± 0.71"), "mean ± sd of top-1 k20: " + html);
@@ -93,6 +93,10 @@ class ReportIT {
         String artifacts = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/artifacts/list?run_id=" + parentId
                 + "&path=report");
         assertTrue(artifacts.contains("report/index.html") && artifacts.contains("report/charts"), artifacts);
+
+        Path gapOnly = new Report(SERVER.uri(), System.out).write("it-report", "params.`pooling.id` = 'gap'",
+                dir.resolve("gap-report"));
+        assertEquals(2, count(Files.readString(gapOnly), "<tr class=\"run\">"), "an MLflow filter selects runs");
 
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)), "Chromium is installed by ./poollab test (Debian package "
                 + "chromium)");
