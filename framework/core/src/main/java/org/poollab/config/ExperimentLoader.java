@@ -70,7 +70,7 @@ public final class ExperimentLoader {
         if (!(parsed instanceof Map<?, ?> map) || !map.containsKey(SWEEP)) {
             return new ExperimentPlan(text, Map.of(), List.of(new SweepPoint(Map.of(), ExperimentReader.read(parsed))));
         }
-        Map<String, Object> root = deepCopy((Map<String, Object>) map);
+        Map<String, Object> root = deepCopy(map);
         Object section = root.remove(SWEEP);
         Map<String, List<Object>> grid = Sweep.grid(section);
         List<SweepPoint> points = new ArrayList<>();
@@ -132,7 +132,7 @@ public final class ExperimentLoader {
     /** A copy of {@code parsed} with the dotted {@code path} set to {@code value}. */
     @SuppressWarnings("unchecked")
     private static Object set(Object parsed, String path, Object value) {
-        Map<String, Object> root = parsed instanceof Map<?, ?> ? deepCopy((Map<String, Object>) parsed)
+        Map<String, Object> root = parsed instanceof Map<?, ?> ? deepCopy((Map<?, ?>) parsed)
                 : new LinkedHashMap<>();
         Map<String, Object> node = root;
         String[] keys = path.split("\\.");
@@ -151,10 +151,10 @@ public final class ExperimentLoader {
         return root;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> map) {
+    /** A copy of nested maps; YAML keys may be numbers or booleans, so they are read as objects. */
+    private static Map<String, Object> deepCopy(Map<?, ?> map) {
         Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : v));
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v instanceof Map<?, ?> m ? deepCopy(m) : v));
         return copy;
     }
 }
