@@ -21,6 +21,11 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return resume(run);
+    }
+
+    /** Resumes a run (also {@code poollab run --resume RUN}); returns the exit code. */
+    static int resume(String run) throws Exception {
         try (Environment environment = new Environment()) {
             Path folder = environment.paths.runFolder(run);
             new ExperimentRunner(environment.registry, environment.trainers(), environment.paths, System.out)

@@ -19,7 +19,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentPlan plan = ExperimentLoader.plan(options.file, options.overrides);
+        ExperimentPlan plan = ExperimentLoader.plan(options.file(), options.overrides);
         try (Environment environment = new Environment()) {
             for (SweepPoint point : plan.points()) {
                 ModelSpec spec = ExperimentRunner.resolve(environment.registry, point.config());
@@ -29,7 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
                 point.config().flattened().forEach((k, v) -> System.out.println(k + " = " + v));
                 spec.flattenedParams().forEach((k, v) -> System.out.println(k + " = " + v));
             }
-            System.out.println(options.file + " is valid" + (plan.isSweep() ? " (" + plan.points().size()
+            System.out.println(options.file() + " is valid" + (plan.isSweep() ? " (" + plan.points().size()
                     + " sweep runs)." : "."));
         }
         return 0;

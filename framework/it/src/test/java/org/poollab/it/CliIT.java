@@ -141,6 +141,11 @@ class CliIT {
     }
 
     @Test
+    void runWithoutAnExperimentFileSaysWhatToPass() throws Exception {
+        assertBadInput(cli("run"), "no experiment file given");
+    }
+
+    @Test
     void malformedYamlIsABadInputWithoutStackTrace() throws Exception {
         assertBadInput(cli("run", experiment("experiment: [oops\n").toString()), "not valid YAML");
     }

@@ -64,7 +64,7 @@ class ResumeIT {
         String runId = runFolder.getFileName().toString();
         assertTrue(status(runId).equals("RUNNING"), "SIGKILL leaves the run RUNNING, got " + status(runId));
 
-        Cli.Result resumed = killed.run("resume", runId);
+        Cli.Result resumed = killed.run("run", "--resume", runId);
         assertEquals(0, resumed.code(), "killed after " + delay + " ms\n" + resumed.err());
         assertTrue(resumed.out().contains("resuming from " + runFolder.resolve("epoch-00")), resumed.out());
         assertTrue(resumed.out().contains("/runs/" + runId), "same MLflow run: " + resumed.out());
