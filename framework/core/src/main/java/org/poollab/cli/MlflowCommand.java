@@ -23,9 +23,7 @@ final class MlflowCommand implements Callable<Integer> {
             server.stop();
             System.out.println("MLflow server stopped.");
         } else if (action.equals("sync")) {
-            String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
-            String uri = fromEnv != null && !fromEnv.isBlank() ? fromEnv : server.ensureRunning();
-            return MlflowRun.sendJournals(uri, paths.journal(), System.out) == 0 ? 0 : 1;
+            return MlflowRun.sendJournals(server.environmentOrLocal(), paths.journal(), System.out) == 0 ? 0 : 1;
         } else if (!action.equals("start")) {
             System.err.println("poollab mlflow: unknown action '" + action + "'; use start, stop or sync");
             return 2;

@@ -30,10 +30,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
         ProjectPaths paths = ProjectPaths.fromEnvironment();
-        String uri = fromEnv != null && !fromEnv.isBlank() ? fromEnv
-                : new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).ensureRunning();
+        String uri = new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).environmentOrLocal();
         Path index = new Report(uri, System.out).write(experiment, filter,
                 folder != null ? folder : Path.of("reports", experiment));
         System.out.println("written: " + index);

@@ -172,11 +172,7 @@ public final class ExperimentRunner {
         if (config.tracking().uri() != null) {
             return config.tracking().uri();
         }
-        String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        return new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).ensureRunning();
+        return new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).environmentOrLocal();
     }
 
     private Map<String, String> tags(ExperimentConfig config) {

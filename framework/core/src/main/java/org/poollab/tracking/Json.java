@@ -1,13 +1,13 @@
 package org.poollab.tracking;
 
 /** The little JSON the tracking journal needs: quoting strings, numbers, and reading its own lines back. */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
     /** A JSON string literal. */
-    static String string(String value) {
+    public static String string(String value) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             switch (c) {

@@ -46,6 +46,15 @@ public final class LocalMlflowServer {
         return start();
     }
 
+    /**
+     * The tracking URI the user chose with {@code MLFLOW_TRACKING_URI}, else this project's local server (started
+     * if needed).
+     */
+    public String environmentOrLocal() {
+        String fromEnv = System.getenv("MLFLOW_TRACKING_URI");
+        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : ensureRunning();
+    }
+
     /** Starts a new server on a free port and waits until it is healthy. */
     public String start() {
         try {
