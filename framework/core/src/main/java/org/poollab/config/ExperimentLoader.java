@@ -73,11 +73,19 @@ public final class ExperimentLoader {
         Map<String, Object> root = deepCopy(map);
         Object section = root.remove(SWEEP);
         Map<String, List<Object>> grid = Sweep.grid(section);
+        List<Sweep.Rule> rules = Sweep.rules(section, grid);
         List<SweepPoint> points = new ArrayList<>();
         for (Map<String, Object> assignment : Sweep.points(grid, Sweep.exclusions(section, grid))) {
             Object point = root;
             for (Map.Entry<String, Object> entry : assignment.entrySet()) {
                 point = set(point, entry.getKey(), entry.getValue());
+            }
+            for (Sweep.Rule rule : rules) {
+                if (Sweep.matches(assignment, rule.match())) {
+                    for (Map.Entry<String, Object> entry : rule.set().entrySet()) {
+                        point = set(point, entry.getKey(), entry.getValue());
+                    }
+                }
             }
             points.add(new SweepPoint(assignment, ExperimentReader.read(point)));
         }

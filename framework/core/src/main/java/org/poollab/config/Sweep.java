@@ -4,14 +4,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code sweep} section: a grid of dotted keys to value lists, expanded into its points. */
 final class Sweep {
 
     /** More runs than this is a typo, not a plan for a CPU. */
     static final int MAX_POINTS = 1000;
-    /** The one key of the section that is not a grid axis: combinations to leave out. */
+    /** A key of the section that is not a grid axis: combinations to leave out. */
     static final String EXCLUDE = "exclude";
+    /** A key of the section that is not a grid axis: settings for the points that match a partial assignment. */
+    static final String WHERE = "where";
+
+    /**
+     * One {@code where} entry: every point matching {@code match} also gets the settings of {@code set}.
+     *
+     * @param match swept key to value
+     * @param set dotted key (any) to value
+     */
+    record Rule(Map<String, Object> match, Map<String, Object> set) {
+    }
 
     private Sweep() {
     }
@@ -26,7 +38,7 @@ final class Sweep {
         long size = 1;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             String key = String.valueOf(entry.getKey());
-            if (key.equals(EXCLUDE)) {
+            if (key.equals(EXCLUDE) || key.equals(WHERE)) {
                 continue;
             }
             if (!(entry.getValue() instanceof List<?> values) || values.isEmpty()) {
@@ -43,7 +55,7 @@ final class Sweep {
             }
         }
         if (grid.isEmpty()) {
-            throw new ConfigException("sweep", "has no key to vary besides '" + EXCLUDE + "', e.g. "
+            throw new ConfigException("sweep", "has no key to vary besides '" + EXCLUDE + "' and '" + WHERE + "', e.g. "
                     + "'sweep: {pooling.id: [simpool, gap]}'");
         }
         return grid;
@@ -64,29 +76,68 @@ final class Sweep {
         }
         List<Map<String, Object>> exclusions = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            if (!(entries.get(i) instanceof Map<?, ?> entry) || entry.isEmpty()) {
-                throw new ConfigException("sweep." + EXCLUDE + "[" + i + "]", "must map swept keys to values, "
-                        + example);
-            }
-            Map<String, Object> exclusion = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> pair : entry.entrySet()) {
-                String key = String.valueOf(pair.getKey());
-                if (!grid.containsKey(key)) {
-                    throw new ConfigException("sweep." + EXCLUDE + "[" + i + "]." + key, "is not a swept key; the "
-                            + "sweep varies " + grid.keySet());
-                }
-                exclusion.put(key, pair.getValue());
-            }
-            exclusions.add(exclusion);
+            exclusions.add(assignment(entries.get(i), "sweep." + EXCLUDE + "[" + i + "]", grid, example));
         }
         return exclusions;
     }
 
+    /**
+     * The section's {@code where} list, e.g. {@code where: [{match: {pooling.id: simpool, backbone.id: resnet},
+     * set: {pooling.params.gamma: 2.0}}]}: per-point settings, applied after the point's own values.
+     */
+    static List<Rule> rules(Object section, Map<String, List<Object>> grid) {
+        Object list = section instanceof Map<?, ?> map ? map.get(WHERE) : null;
+        if (list == null) {
+            return List.of();
+        }
+        String example = "e.g. 'where: [{match: {pooling.id: simpool, backbone.id: resnet}, "
+                + "set: {pooling.params.gamma: 2.0}}]'";
+        if (!(list instanceof List<?> entries)) {
+            throw new ConfigException("sweep." + WHERE, "must be a list of {match, set} mappings, " + example);
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String path = "sweep." + WHERE + "[" + i + "]";
+            if (!(entries.get(i) instanceof Map<?, ?> entry) || !entry.keySet().equals(Set.of("match", "set"))) {
+                throw new ConfigException(path, "must have exactly the keys 'match' and 'set', " + example);
+            }
+            if (!(entry.get("set") instanceof Map<?, ?> settings) || settings.isEmpty()) {
+                throw new ConfigException(path + ".set", "must map dotted keys to values, " + example);
+            }
+            Map<String, Object> set = new LinkedHashMap<>();
+            settings.forEach((key, value) -> set.put(String.valueOf(key), value));
+            rules.add(new Rule(assignment(entry.get("match"), path + ".match", grid, example), set));
+        }
+        return rules;
+    }
+
+    /** A non-empty mapping from swept keys to values. */
+    private static Map<String, Object> assignment(Object node, String path, Map<String, List<Object>> grid,
+                                                  String example) {
+        if (!(node instanceof Map<?, ?> entry) || entry.isEmpty()) {
+            throw new ConfigException(path, "must map swept keys to values, " + example);
+        }
+        Map<String, Object> assignment = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> pair : entry.entrySet()) {
+            String key = String.valueOf(pair.getKey());
+            if (!grid.containsKey(key)) {
+                throw new ConfigException(path + "." + key, "is not a swept key; the sweep varies " + grid.keySet());
+            }
+            assignment.put(key, pair.getValue());
+        }
+        return assignment;
+    }
+
+    /** Whether {@code point} has every value of the partial assignment {@code partial}. */
+    static boolean matches(Map<String, Object> point, Map<String, Object> partial) {
+        return partial.entrySet().stream()
+                .allMatch(e -> String.valueOf(point.get(e.getKey())).equals(String.valueOf(e.getValue())));
+    }
+
     /** Every combination not excluded, the last key varying fastest. */
     static List<Map<String, Object>> points(Map<String, List<Object>> grid, List<Map<String, Object>> exclusions) {
-        return points(grid).stream().filter(point -> exclusions.stream().noneMatch(exclusion -> exclusion.entrySet()
-                .stream().allMatch(e -> String.valueOf(point.get(e.getKey())).equals(String.valueOf(e.getValue())))))
-                .toList();
+        return points(grid).stream().filter(point -> exclusions.stream().noneMatch(exclusion -> matches(point,
+                exclusion))).toList();
     }
 
     /** Every combination, the last key varying fastest. */

@@ -11,14 +11,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.StochasticInput;
 
-/** Values for a graph's stochastic-depth placeholders. */
+/** Values for a graph's per-step placeholders: stochastic-depth keep masks and the batch-statistics flag. */
 public final class StochasticMasks {
 
     private StochasticMasks() {
     }
 
     /**
-     * Per-sample Bernoulli(1 - p) / (1 - p) masks, so that the expected branch output is unchanged.
+     * Per-sample Bernoulli(1 - p) / (1 - p) masks, so that the expected branch output is unchanged; the flag 1.
      *
      * @param batchOf the batch size of each image input ("" is the main input)
      * @return placeholder name to mask {@code [B, 1, ..., 1]}
@@ -27,6 +27,10 @@ public final class StochasticMasks {
                                                  SplittableRandom random) {
         Map<String, INDArray> out = new HashMap<>();
         for (StochasticInput input : inputs) {
+            if (input.trainingFlag()) {
+                out.put(input.placeholder(), flag(1));
+                continue;
+            }
             double keep = 1 - input.dropProbability();
             float[] values = new float[batchOf.applyAsInt(input.input())];
             for (int b = 0; b < values.length; b++) {
@@ -37,13 +41,31 @@ public final class StochasticMasks {
         return out;
     }
 
-    /** Masks of ones: evaluation keeps every branch. */
+    /** Evaluation: masks of ones (every branch kept) and the flag 0 (batch norm uses its running averages). */
     public static Map<String, INDArray> evaluation(List<StochasticInput> inputs, ToIntFunction<String> batchOf) {
+        return deterministic(inputs, batchOf, 0);
+    }
+
+    /**
+     * Training-mode normalisation without randomness: masks of ones and the flag 1, so batch norm uses the batch's
+     * statistics (DINO's teacher, which is never put in evaluation mode, and has no stochastic depth).
+     */
+    public static Map<String, INDArray> batchStatistics(List<StochasticInput> inputs, ToIntFunction<String> batchOf) {
+        return deterministic(inputs, batchOf, 1);
+    }
+
+    private static Map<String, INDArray> deterministic(List<StochasticInput> inputs, ToIntFunction<String> batchOf,
+                                                       double flag) {
         Map<String, INDArray> out = new HashMap<>();
         for (StochasticInput input : inputs) {
-            out.put(input.placeholder(), Nd4j.ones(DataType.FLOAT, shape(input, batchOf.applyAsInt(input.input()))));
+            out.put(input.placeholder(), input.trainingFlag() ? flag(flag)
+                    : Nd4j.ones(DataType.FLOAT, shape(input, batchOf.applyAsInt(input.input()))));
         }
         return out;
+    }
+
+    private static INDArray flag(double value) {
+        return Nd4j.valueArrayOf(new long[] {1}, value, DataType.FLOAT);
     }
 
     private static long[] shape(StochasticInput input, int batch) {

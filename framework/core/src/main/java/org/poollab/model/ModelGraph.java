@@ -102,7 +102,18 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         return out;
     }
 
-    /** Per-step random inputs (stochastic depth masks) the graph needs fed. */
+    /**
+     * Every trainable parameter and running average (batch norm) of a graph by name, sorted (live arrays): what a
+     * checkpoint keeps.
+     */
+    public static Map<String, INDArray> weightsOf(GraphScope scope) {
+        Map<String, INDArray> out = parametersOf(scope.sd());
+        scope.runningAverages().forEach(average -> out.put(average.name(),
+                scope.sd().getArrForVarName(average.name())));
+        return out;
+    }
+
+    /** Per-step inputs (stochastic depth masks, the batch-statistics flag) the graph needs fed. */
     public List<StochasticInput> stochasticInputs() {
         return scope.stochasticInputs();
     }

@@ -16,10 +16,10 @@ public final class CheckpointWeights {
     }
 
     /**
-     * Assigns every parameter of {@code model} from the checkpoint's teacher (DINO) or model (supervised) arrays;
+     * Assigns every parameter and running average of {@code model} from the checkpoint's teacher (DINO) or model (supervised) arrays;
      * checkpoint arrays the graph does not use (heads) are ignored.
      *
-     * @throws DataException if a parameter is missing or has another shape
+     * @throws DataException if a weight is missing or has another shape
      */
     public static void load(Checkpoint checkpoint, ModelGraph model) {
         Map<String, INDArray> weights = Map.of();
@@ -34,7 +34,7 @@ public final class CheckpointWeights {
         if (group == null) {
             throw new DataException("the checkpoint holds no teacher or model weights");
         }
-        assign(group, weights, ModelGraph.parametersOf(model.sd()));
+        assign(group, weights, ModelGraph.weightsOf(model.scope()));
     }
 
     /**

@@ -73,7 +73,7 @@ public final class SupervisedTrainer implements Trainer {
                 runEpoch(training, model, batches, epoch, trainer, schedules, observer);
             }
             RunCheckpoints.write(run, RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch)
-                    .arrays(MODEL, training.parameters())
+                    .arrays(MODEL, training.weights())
                     .arrays(TrainingGraph.OPTIMIZER, training.optimizerState()), epoch + 1);
             boolean finalEpoch = epoch == trainer.epochs() - 1;
             if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
@@ -98,7 +98,7 @@ public final class SupervisedTrainer implements Trainer {
         SDVariable perSample = addClassifierLoss(model, classes);
         List<String> featureNames = new ArrayList<>(List.of(ModelGraph.IMAGES));
         model.stochasticInputs().forEach(input -> featureNames.add(input.placeholder()));
-        return new TrainingGraph(model.sd(), featureNames, List.of(TARGETS), perSample.name(), optimizer, schedules,
+        return new TrainingGraph(model.scope(), featureNames, List.of(TARGETS), perSample.name(), optimizer, schedules,
                 Freeze.NONE);
     }
 

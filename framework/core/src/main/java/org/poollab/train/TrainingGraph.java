@@ -11,24 +11,27 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.GraphScope;
 import org.poollab.config.OptimizerConfig;
 import org.poollab.model.ModelGraph;
 
 /**
  * A SameDiff graph made trainable: its loss is the batch mean of a per-sample loss, AdamW is installed, and
- * {@link #run} runs a range of steps (forward + backward + update each).
+ * {@link #run} runs a range of steps (forward + backward + update each, then the running averages).
  */
 public final class TrainingGraph {
 
     /** The checkpoint group of {@link #optimizerState}. */
     public static final String OPTIMIZER = "optimizer";
 
+    private final GraphScope scope;
     private final SameDiff sd;
+    private final RunningAverages runningAverages;
     private final LossCapture capture;
     private final StepClock clock;
 
     /**
-     * @param sd the graph
+     * @param scope the graph's root scope
      * @param features placeholders fed by {@link #step}'s {@code features}, in order
      * @param labels placeholders fed by {@link #step}'s {@code labels}, in order
      * @param perSampleLoss the per-sample loss variable {@code [B]}; the training loss is its mean
@@ -36,9 +39,11 @@ public final class TrainingGraph {
      * @param schedules learning rate and weight decay per global step
      * @param freeze parameters held still early in training ({@link Freeze#NONE} for none)
      */
-    public TrainingGraph(SameDiff sd, List<String> features, List<String> labels, String perSampleLoss,
+    public TrainingGraph(GraphScope scope, List<String> features, List<String> labels, String perSampleLoss,
                          OptimizerConfig optimizer, Schedules schedules, Freeze freeze) {
-        this.sd = sd;
+        this.scope = scope;
+        this.sd = scope.sd();
+        this.runningAverages = new RunningAverages(scope);
         this.capture = new LossCapture(perSampleLoss);
         this.clock = new StepClock();
         String loss = sd.getVariable(perSampleLoss).mean().name();
@@ -75,7 +80,7 @@ public final class TrainingGraph {
             }
         };
         try {
-            sd.fit(steps, 1, capture, afterEachStep);
+            sd.fit(steps, 1, capture, runningAverages.listener(), afterEachStep);
         } catch (RuntimeException e) {
             throw unwrapped(e);
         }
@@ -99,19 +104,19 @@ public final class TrainingGraph {
         return sd;
     }
 
-    /** Every trainable parameter by graph name (live arrays). */
-    public Map<String, INDArray> parameters() {
-        return ModelGraph.parametersOf(sd);
+    /** Every trainable parameter and running average by graph name (live arrays): what a checkpoint keeps. */
+    public Map<String, INDArray> weights() {
+        return ModelGraph.weightsOf(scope);
     }
 
     /**
-     * Puts a checkpoint's parameters and AdamW state back, so training continues exactly where it was saved.
+     * Puts a checkpoint's weights and AdamW state back, so training continues exactly where it was saved.
      *
-     * @param group the checkpoint group holding the parameters
+     * @param group the checkpoint group holding the weights
      * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
      */
     public void restore(Checkpoint checkpoint, String group) {
-        CheckpointWeights.assign(group, checkpoint.arraysOf(group), parameters());
+        CheckpointWeights.assign(group, checkpoint.arraysOf(group), weights());
         Map<String, INDArray> saved = checkpoint.arraysOf(OPTIMIZER);
         CheckpointWeights.assign(OPTIMIZER, saved, optimizerState()); // M and V in place; counts checked
         sd.getUpdaterMap().forEach((name, updater) ->

@@ -52,6 +52,30 @@ class SweepTest {
     }
 
     @Test
+    void whereRulesSetKeysOnlyForTheMatchingPointsAndBadRulesNameTheirPath() throws IOException {
+        ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\npooling: {params: {}}\nsweep:\n"
+                + "  pooling.id: [simpool, gap]\n  backbone.id: [vit, resnet]\n"
+                + "  where: [{match: {pooling.id: simpool, backbone.id: resnet}, set: {pooling.params.gamma: 2.0}}]\n"),
+                List.of());
+        assertEquals(4, plan.points().size());
+        for (SweepPoint point : plan.points()) {
+            boolean cnnSimPool = point.config().pooling().id().equals("simpool")
+                    && point.config().backbone().id().equals("resnet");
+            assertEquals(cnnSimPool ? 2.0 : null, point.config().pooling().params().get("gamma"), point.label());
+        }
+        assertEquals("pooling.id=simpool,backbone.id=resnet", plan.points().get(1).label(),
+                "a rule's settings are not grid axes");
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(write(
+                "experiment: s\nsweep: {pooling.id: [gap], where: [{match: {seed: 1}, set: {seed: 2}}]}\n"),
+                List.of()));
+        assertTrue(unknown.getMessage().contains("sweep.where[0].match.seed"), unknown.getMessage());
+        ConfigException shape = assertThrows(ConfigException.class, () -> ExperimentLoader.plan(write(
+                "experiment: s\nsweep: {pooling.id: [gap], where: [{match: {pooling.id: gap}}]}\n"), List.of()));
+        assertTrue(shape.getMessage().contains("sweep.where[0]") && shape.getMessage().contains("'set'"),
+                shape.getMessage());
+    }
+
+    @Test
     void aFileWithoutSweepIsOneRun() throws IOException {
         ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\n"), List.of());
         assertFalse(plan.isSweep());

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.GraphScope;
 import org.poollab.config.OptimizerConfig;
 
 /** Steps run in one fit call: in order, each with its own learning rate, and a non-finite loss stops them. */
@@ -29,7 +30,7 @@ class TrainingGraphTest {
         SDVariable y = sd.placeHolder("y", DataType.FLOAT, -1, 1);
         SDVariable error = x.mmul(w).sub(y);
         SDVariable perSample = error.mul(error).sum(1);
-        return new TrainingGraph(sd, List.of("x"), List.of("y"), perSample.name(), ADAM,
+        return new TrainingGraph(GraphScope.root(sd, DataType.FLOAT, 0), List.of("x"), List.of("y"), perSample.name(), ADAM,
                 new Schedules(lr, Schedule.cosine(0, 0, lr.length())), Freeze.NONE);
     }
 

@@ -42,7 +42,8 @@ class PoolingContractIT {
     /** Small versions of each backbone so that the whole matrix runs in seconds. */
     private static final Map<String, Map<String, Object>> SMALL = Map.of(
             "vit", Map.of("patch", 7, "dim", 8, "depth", 1, "heads", 2),
-            "convnext", Map.of("stem", 2, "dim", 8, "stages", 2, "depth", 1, "kernel", 3));
+            "convnext", Map.of("stem", 2, "dim", 8, "stages", 2, "depth", 1, "kernel", 3),
+            "resnet", Map.of("depth", "18", "stages", 2, "width", 4, "stem", "small"));
 
     private static PluginHost host;
     private static ComponentRegistry registry;

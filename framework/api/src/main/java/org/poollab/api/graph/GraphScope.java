@@ -17,13 +17,18 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class GraphScope {
 
+    /** The placeholder name of the batch-statistics flag ({@link #trainingFlag}). */
+    public static final String TRAINING_FLAG = "training";
+
     private final SameDiff sameDiff;
     private final String prefix;
     private final String input;
     private final Shared shared;
 
-    private record Shared(ParamInit init, DataType dataType, List<StochasticInput> stochasticInputs) {
+    private record Shared(ParamInit init, DataType dataType, List<StochasticInput> stochasticInputs,
+                          List<RunningAverage> runningAverages) {
     }
+
 
     private GraphScope(SameDiff sameDiff, String prefix, String input, Shared shared) {
         this.sameDiff = sameDiff;
@@ -41,7 +46,7 @@ public final class GraphScope {
      */
     public static GraphScope root(SameDiff sameDiff, DataType dataType, long seed) {
         return new GraphScope(sameDiff, "", "",
-                new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>()));
+                new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>(), new ArrayList<>()));
     }
 
     /** The SameDiff graph being built. */
@@ -123,6 +128,46 @@ public final class GraphScope {
         SDVariable mask = sameDiff.placeHolder(name, dataType(), shape);
         shared.stochasticInputs().add(new StochasticInput(name, dropProbability, rank, input));
         return mask;
+    }
+
+    /**
+     * The batch-statistics flag {@code [1]}: 1 while training, 0 in evaluation (see {@link StochasticInput}).
+     * One per graph, whatever the input.
+     */
+    public SDVariable trainingFlag() {
+        if (sameDiff.hasVariable(TRAINING_FLAG)) {
+            return sameDiff.getVariable(TRAINING_FLAG);
+        }
+        SDVariable flag = sameDiff.placeHolder(TRAINING_FLAG, dataType(), 1);
+        shared.stochasticInputs().add(StochasticInput.flag(TRAINING_FLAG));
+        return flag;
+    }
+
+    /**
+     * A running average of a batch statistic (see {@link RunningAverage}): a graph constant created with
+     * {@code initial} the first time. Called again with the same name (another multi-crop view), it returns the
+     * same constant and registers one more update per step, as PyTorch does for each forward pass.
+     *
+     * @param batchValue this forward pass's statistic, same shape as {@code initial}
+     */
+    public SDVariable runningAverage(String localName, INDArray initial, SDVariable batchValue, double momentum) {
+        String name = qualify(localName);
+        SDVariable average;
+        if (sameDiff.hasVariable(name)) {
+            average = sameDiff.getVariable(name);
+            if (average.getVariableType() != VariableType.CONSTANT) {
+                throw new IllegalStateException(name + " already exists and is not a running average");
+            }
+        } else {
+            average = sameDiff.constant(name, initial);
+        }
+        shared.runningAverages().add(new RunningAverage(name, batchValue.name(), momentum));
+        return average;
+    }
+
+    /** Every running-average update registered so far, in creation order. */
+    public List<RunningAverage> runningAverages() {
+        return Collections.unmodifiableList(shared.runningAverages());
     }
 
     /** Every random input registered so far, in creation order. */

@@ -59,6 +59,43 @@ public class Layers {
         return normalised.mul(gain).add(shift);
     }
 
+    /**
+     * Batch normalisation of a feature map per channel, with a learnable gain (ones) and bias (zeros). While
+     * training ({@link GraphScope#trainingFlag} = 1) it normalises with the batch's mean and biased variance over
+     * {@code (B, h, w)} and updates running averages of the mean and the unbiased variance (PyTorch's
+     * {@code BatchNorm2d}); in evaluation (flag 0) it normalises with those running averages. The running
+     * averages are {@code <name>/running_mean} and {@code <name>/running_var}, shape {@code [c]}.
+     *
+     * @param x {@code [B, c, h, w]}
+     * @param momentum weight of each batch in the running averages (PyTorch: 0.1)
+     * @return same shape as {@code x}
+     */
+    public SDVariable batchNorm(GraphScope scope, String name, SDVariable x, int channels, double eps,
+                                double momentum) {
+        SameDiff sd = scope.sd();
+        GraphScope layer = scope.child(name);
+        SDVariable flag = scope.trainingFlag(); // [1]
+        // the registered batch values must lie on the loss's path, or training would never compute them
+        SDVariable batchMean = x.mean(0, 2, 3); // [c]
+        SDVariable deviation = x.sub(batchMean.reshape(1, channels, 1, 1));
+        // n = B h w values per channel, known only when the graph runs; no gradient flows into it
+        SDVariable count = sd.prod(sd.shape(x).castTo(scope.dataType())).div((double) channels);
+        SDVariable unbiased = deviation.mul(deviation).sum(0, 2, 3).mul(count.sub(1.0).rdiv(1.0)); // [c]
+        SDVariable batchVariance = unbiased.mul(count.rdiv(1.0).rsub(1.0)); // biased: (n - 1) / n of it
+        SDVariable runningMean = layer.runningAverage("running_mean", layer.init().zeros(channels), batchMean,
+                momentum);
+        SDVariable runningVariance = layer.runningAverage("running_var", layer.init().ones(channels), unbiased,
+                momentum);
+        SDVariable evaluation = flag.rsub(1.0);
+        SDVariable mean = batchMean.mul(flag).add(runningMean.mul(evaluation)).reshape(1, channels, 1, 1);
+        SDVariable variance = batchVariance.mul(flag).add(runningVariance.mul(evaluation));
+        SDVariable scale = sd.math.rsqrt(variance.add(eps)).reshape(1, channels, 1, 1);
+        SDVariable normalised = x.sub(mean).mul(scale);
+        SDVariable gain = layer.parameter("gain", layer.init().ones(channels)).reshape(1, channels, 1, 1);
+        SDVariable shift = layer.parameter("bias", layer.init().zeros(channels)).reshape(1, channels, 1, 1);
+        return normalised.mul(gain).add(shift);
+    }
+
     /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}; any shape. */
     public SDVariable gelu(SameDiff sd, SDVariable x) {
         return x.mul(sd.math.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0)).mul(0.5);

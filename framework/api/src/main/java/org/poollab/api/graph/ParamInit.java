@@ -33,6 +33,11 @@ public final class ParamInit {
         });
     }
 
+    /** Normal(0, std), e.g. He initialisation of convolutions with {@code std = sqrt(2 / fan)}. */
+    public INDArray normal(double std, long... shape) {
+        return fill(shape, () -> gaussian() * std);
+    }
+
     /** Uniform on [-bound, bound]. */
     public INDArray uniform(double bound, long... shape) {
         return fill(shape, () -> (2 * random.nextDouble() - 1) * bound);

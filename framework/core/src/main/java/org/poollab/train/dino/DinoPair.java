@@ -84,7 +84,7 @@ public final class DinoPair {
         teacher.copyFrom(student.sd());
         Freeze lastLayer = new Freeze(name -> name.contains("/" + DinoHead.LAST_LAYER + "/"),
                 dino.freezeLastLayerEpochs() * stepsPerEpoch);
-        TrainingGraph training = new TrainingGraph(student.sd(), student.features(), Student.labels(),
+        TrainingGraph training = new TrainingGraph(student.scope(), student.features(), Student.labels(),
                 student.perImageLoss().name(), config.trainer().optimizer(), schedules.optimizer(), lastLayer);
         MultiCrop crops = new MultiCrop(dino, global.height(), config.data().mean(), config.data().std());
         return new DinoPair(config, student, teacher, training, new TeacherCentre(dino.outDim(),
@@ -150,7 +150,7 @@ public final class DinoPair {
 
     /** Every array an exact checkpoint needs, by group (see {@link #STATE_GROUPS}). */
     Map<String, Map<String, INDArray>> state() {
-        return Map.of("student", training.parameters(), "teacher", teacher.parameters(),
+        return Map.of("student", training.weights(), "teacher", teacher.weights(),
                 TrainingGraph.OPTIMIZER, training.optimizerState(), "centre", Map.of("center", centre.centre()));
     }
 
@@ -161,7 +161,7 @@ public final class DinoPair {
      */
     void restore(Checkpoint checkpoint) {
         training.restore(checkpoint, "student");
-        CheckpointWeights.assign("teacher", checkpoint.arraysOf("teacher"), teacher.parameters());
+        CheckpointWeights.assign("teacher", checkpoint.arraysOf("teacher"), teacher.weights());
         CheckpointWeights.assign("centre", checkpoint.arraysOf("centre"), Map.of("center", centre.centre()));
     }
 }

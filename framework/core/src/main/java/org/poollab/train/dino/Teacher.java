@@ -1,19 +1,27 @@
 package org.poollab.train.dino;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
+import org.poollab.train.RunningAverages;
 
 /**
  * The teacher: the student's architecture in its own graph, never trained, following the student by an
- * exponential moving average of every parameter (backbone, pooling and head). Runs in evaluation mode.
+ * exponential moving average of every parameter (backbone, pooling and head). As in DINO, which never puts its
+ * teacher in evaluation mode, its targets are computed with batch statistics (batch norm), and those passes update
+ * the teacher's own running averages, which k-NN evaluation then uses. No stochastic depth.
  */
 final class Teacher {
 
     private final ModelGraph model;
     private final String logits;
+    private final RunningAverages runningAverages;
 
     /**
      * @param model backbone + pooling on the global view size
@@ -22,6 +30,7 @@ final class Teacher {
     Teacher(ModelGraph model, SDVariable logits) {
         this.model = model;
         this.logits = logits.name();
+        this.runningAverages = new RunningAverages(model.scope());
     }
 
     /** The teacher's backbone + pooling (what k-NN evaluates). */
@@ -34,7 +43,15 @@ final class Teacher {
      * @return logits {@code [n, K]}
      */
     INDArray logits(INDArray globalViews) {
-        return model.sd().output(model.evaluationInputs(globalViews), logits).get(logits);
+        int batch = (int) globalViews.size(0);
+        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.batchStatistics(model.stochasticInputs(),
+                input -> batch));
+        inputs.put(ModelGraph.IMAGES, globalViews);
+        List<String> outputs = new ArrayList<>(List.of(logits));
+        outputs.addAll(runningAverages.batchValues());
+        Map<String, INDArray> values = model.sd().output(inputs, outputs.toArray(String[]::new));
+        runningAverages.update(values);
+        return values.get(logits);
     }
 
     /** Sets every teacher parameter to the student's value (DINO starts the teacher as a copy). */
@@ -53,8 +70,13 @@ final class Teacher {
         }
     }
 
-    /** Every parameter by name (live arrays, for checkpoints). */
+    /** Every parameter by name (live arrays). */
     Map<String, INDArray> parameters() {
         return ModelGraph.parametersOf(model.sd());
+    }
+
+    /** Every parameter and running average by name (live arrays, for checkpoints). */
+    Map<String, INDArray> weights() {
+        return ModelGraph.weightsOf(model.scope());
     }
 }
