@@ -2,6 +2,7 @@ package org.poollab.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.config.ExperimentConfig;
@@ -66,10 +67,12 @@ final class AttentionCommand implements Callable<Integer> {
             Path png = out != null ? out : checkpointFile.resolveSibling(
                     checkpointFile.getFileName().toString().replaceFirst("\\.zip$", "") + "-attention.png");
             Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), System.err);
-            if (!evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed()).test(), images, png)) {
+            List<Path> written = evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed()).test(),
+                    images, png);
+            if (written.isEmpty()) {
                 throw new DataException("pooling '" + config.pooling().id() + "' has no attention map to render");
             }
-            System.out.println("written: " + png);
+            written.forEach(file -> System.out.println("written: " + file));
         }
         return 0;
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
@@ -17,10 +18,13 @@ import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
 /**
- * A model's attention maps over a data set: their mean {@link AttentionJaccard} (foreground = pixel > 0) and a PNG
- * grid of the first images with their maps.
+ * A model's attention maps over a data set: their mean {@link AttentionJaccard} (foreground = pixel > 0) and PNG
+ * grids of the first images with their maps (and, for multi-head maps, with each head's).
  */
 public final class AttentionQuality {
+
+    /** Images in the per-head grid. */
+    static final int HEAD_ROWS = 8;
 
     /** The metric's name in MLflow. */
     public static final String METRIC = "attention_jaccard";
@@ -46,7 +50,8 @@ public final class AttentionQuality {
         ProgressBar bar = new ProgressBar(progress, "attention maps", (data.size() + batchSize - 1) / batchSize);
         for (int start = 0, done = 1; start < data.size(); start += batchSize, done++) {
             int rows = Math.min(batchSize, data.size() - start);
-            double[][] maps = maps(model, data, preprocessing, start, rows);
+            double[][] maps = maps(model, model.attention().orElseThrow(), data, preprocessing, start, rows)
+                    .toDoubleMatrix();
             for (int r = 0; r < rows; r++) {
                 sum += AttentionJaccard.jaccard(maps[r], model.grid().height(), model.grid().width(),
                         foreground(data, start + r), data.height(), data.width());
@@ -57,38 +62,70 @@ public final class AttentionQuality {
     }
 
     /**
-     * Writes the first {@code count} images of {@code data} with their maps as a PNG grid.
+     * Writes the first {@code count} images of {@code data} with their maps as a PNG grid of 8 per row; for a
+     * multi-head map also {@code <png name>-heads.png}: the first {@value #HEAD_ROWS} images, one per row, with
+     * the averaged map and then each head's.
      *
-     * @return false (and writes nothing) when the pooling has no attention map
+     * @return the PNGs written; none when the pooling has no attention map
      */
-    public boolean render(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int count, Path png)
+    public List<Path> render(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int count, Path png)
             throws IOException {
         if (model.attention().isEmpty()) {
-            return false;
+            return List.of();
         }
         int rows = Math.min(count, data.size());
-        double[][] maps = maps(model, data, preprocessing, 0, rows);
+        double[][] maps = maps(model, model.attention().orElseThrow(), data, preprocessing, 0, rows).toDoubleMatrix();
         List<float[]> images = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
-            float[] grey = new float[data.height() * data.width()];
-            for (int i = 0; i < grey.length; i++) {
-                grey[i] = data.pixel(r, i / data.width(), i % data.width()) / 255f;
-            }
-            images.add(grey);
+            images.add(grey(data, r));
         }
-        BufferedImage grid = new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.height(),
-                data.width(), model.grid().height(), model.grid().width());
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        ImageIO.write(grid, "png", png.toFile());
-        return true;
+        write(new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.height(), data.width(),
+                model.grid().height(), model.grid().width()), png);
+        if (model.headAttention().isEmpty()) {
+            return List.of(png);
+        }
+        int headRows = Math.min(HEAD_ROWS, rows);
+        INDArray heads = maps(model, model.headAttention().orElseThrow(), data, preprocessing, 0, headRows);
+        int headCount = (int) heads.size(1);
+        List<float[]> tiles = new ArrayList<>();
+        List<double[]> tileMaps = new ArrayList<>();
+        for (int r = 0; r < headRows; r++) {
+            tiles.add(images.get(r));
+            tileMaps.add(maps[r]);
+            for (int h = 0; h < headCount; h++) {
+                tiles.add(images.get(r));
+                tileMaps.add(heads.slice(r).slice(h).toDoubleVector());
+            }
+        }
+        Path headsPng = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + "-heads.png");
+        write(new AttentionRenderer(4, 1 + headCount).render(tiles, tileMaps, data.height(), data.width(),
+                model.grid().height(), model.grid().width()), headsPng);
+        return List.of(png, headsPng);
     }
 
-    /** Attention maps {@code [rows, N]} of images {@code [start, start + rows)} in evaluation mode. */
-    private static double[][] maps(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int start,
-                                   int rows) {
-        String map = model.attention().orElseThrow().name();
+    private static void write(BufferedImage image, Path png) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static float[] grey(ImageDataset data, int index) {
+        float[] grey = new float[data.height() * data.width()];
+        for (int i = 0; i < grey.length; i++) {
+            grey[i] = data.pixel(index, i / data.width(), i % data.width()) / 255f;
+        }
+        return grey;
+    }
+
+    /**
+     * A map output of images {@code [start, start + rows)} in evaluation mode.
+     *
+     * @param map {@code [B, N]} or {@code [B, H, N]}
+     * @return {@code [rows, N]} or {@code [rows, H, N]}
+     */
+    private static INDArray maps(ModelGraph model, SDVariable map, ImageDataset data, Preprocessing preprocessing,
+                                 int start, int rows) {
         Map<String, INDArray> inputs = model.evaluationInputs(preprocessing.images(data, start, rows));
-        return model.sd().output(inputs, map).get(map).toDoubleMatrix();
+        return model.sd().output(inputs, map.name()).get(map.name());
     }
 
     /** Fashion-MNIST's free segmentation: objects on a black background, so foreground = pixel > 0. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.EvalConfig;
@@ -46,11 +47,12 @@ public final class Evaluation {
     }
 
     /**
-     * Writes the first {@code images} test images with the model's attention maps as a PNG grid.
+     * Writes the first {@code images} test images with the model's attention maps as a PNG grid, and a per-head
+     * grid next to it when the map has heads ({@link AttentionQuality#render}).
      *
-     * @return false (nothing written) when the pooling has no map
+     * @return the PNGs written, the averaged grid first; none when the pooling has no map
      */
-    public boolean attentionGrid(ModelGraph model, ImageDataset test, int images, Path png) throws IOException {
+    public List<Path> attentionGrid(ModelGraph model, ImageDataset test, int images, Path png) throws IOException {
         return new AttentionQuality(config.batchSize(), progress).render(model, test, preprocessing, images, png);
     }
 }

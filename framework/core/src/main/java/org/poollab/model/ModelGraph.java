@@ -29,9 +29,17 @@ import org.poollab.data.StochasticMasks;
  * @param attention the attention map {@code [B, N]}, if the pooling has one
  * @param grid the token grid (N = height x width)
  * @param featureDim d' ({@link ModelSpec#featureDim})
+ * @param headAttention the per-head maps {@code [B, H, N]}, if the pooling has them
  */
 public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVariable features,
-                         Optional<SDVariable> attention, Grid grid, int featureDim) {
+                         Optional<SDVariable> attention, Grid grid, int featureDim,
+                         Optional<SDVariable> headAttention) {
+
+    /** Without per-head maps. */
+    public ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVariable features,
+                      Optional<SDVariable> attention, Grid grid, int featureDim) {
+        this(sd, scope, images, features, attention, grid, featureDim, Optional.empty());
+    }
 
     /** The name of the image placeholder. */
     public static final String IMAGES = "images";
@@ -48,7 +56,7 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         SDVariable images = imageInput(scope, IMAGES, input);
         ModelOutput output = forward(spec, scope, images, input);
         return new ModelGraph(sd, scope, images, output.features(), output.attention(), output.grid(),
-                spec.featureDim());
+                spec.featureDim(), output.headAttention());
     }
 
     /** An image placeholder {@code [B, C, H, W]} named {@code name}. */
@@ -62,7 +70,7 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
      *
      * @param images {@code [B, C, H, W]} of the given shape
      * @return the features {@code [B, d']} (d' = {@link ModelSpec#featureDim}), the attention map {@code [B, N]}
-     *         if any, and the grid
+     *         and per-head maps {@code [B, H, N]} if any, and the grid
      * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
      */
     public static ModelOutput forward(ModelSpec spec, GraphScope scope, SDVariable images, ImageShape shape) {
@@ -76,7 +84,7 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
         PoolingResult pooled = spec.pooling().pool(scope.child("pooling"), tokens);
         boolean keepsWidth = spec.featureDim() == spec.backbone().featureDim(); // the final norm has width d
         return new ModelOutput(keepsWidth ? tokens.finalNorm().apply(pooled.pooled()) : pooled.pooled(),
-                pooled.attention(), tokens.grid());
+                pooled.attention(), pooled.headAttention(), tokens.grid());
     }
 
     /**

@@ -9,7 +9,9 @@ import org.poollab.api.backbone.Grid;
  *
  * @param features the normalised pooled features {@code [B, d]}
  * @param attention the pooling's attention map {@code [B, N]}, if it has one
+ * @param headAttention the per-head maps {@code [B, H, N]}, if the pooling has them
  * @param grid the token grid of this input (N = height x width)
  */
-public record ModelOutput(SDVariable features, Optional<SDVariable> attention, Grid grid) {
+public record ModelOutput(SDVariable features, Optional<SDVariable> attention, Optional<SDVariable> headAttention,
+                          Grid grid) {
 }

@@ -10,22 +10,23 @@ import org.poollab.model.ModelGraph;
 /** Stores the attention grid of a trained model with its run (poolings without a map store nothing). */
 public final class AttentionArtifact {
 
-    /** Where the grid goes among the run's artifacts. */
+    /** Where the grid goes among the run's artifacts (a per-head grid, if any, goes beside it). */
     public static final String PATH = "attention/attention-grid.png";
+    private static final String FOLDER = "attention/";
     private static final int IMAGES = 32;
 
     private AttentionArtifact() {
     }
 
     /**
-     * Renders the first test images with the model's maps into the run's folder and hands the PNG to the run's
-     * observer (MLflow stores it as {@value #PATH}).
+     * Renders the first test images with the model's maps into the run's folder and hands the PNGs to the run's
+     * observer (MLflow stores the grid as {@value #PATH}, a per-head grid as {@code attention-grid-heads.png}).
      */
     public static void log(Evaluation evaluation, ModelGraph model, ImageDataset test, TrainingRun run) {
         Path png = run.checkpoints().resolve("attention-grid.png");
         try {
-            if (evaluation.attentionGrid(model, test, IMAGES, png)) {
-                run.observer().onArtifact(png, PATH);
+            for (Path written : evaluation.attentionGrid(model, test, IMAGES, png)) {
+                run.observer().onArtifact(written, FOLDER + written.getFileName());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the attention grid " + png + ": " + e.getMessage(), e);

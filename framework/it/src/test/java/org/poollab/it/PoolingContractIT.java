@@ -90,6 +90,7 @@ class PoolingContractIT {
 
         List<String> outputs = new ArrayList<>(List.of(model.features().name()));
         model.attention().ifPresent(a -> outputs.add(a.name()));
+        model.headAttention().ifPresent(a -> outputs.add(a.name()));
         Map<String, INDArray> values = model.sd().output(inputs, outputs.toArray(new String[0]));
         INDArray pooled = values.get(model.features().name());
         assertArrayEquals(new long[] {B, model.featureDim()}, pooled.shape());
@@ -102,6 +103,13 @@ class PoolingContractIT {
             for (int b = 0; b < B; b++) {
                 assertEquals(1.0, sums.getDouble(b), 1e-4, "attention of image " + b + " sums to " + sums);
             }
+        });
+        model.headAttention().ifPresent(a -> {
+            INDArray heads = values.get(a.name());
+            assertEquals(3, heads.rank(), "per-head maps are [B, H, N]");
+            assertTrue(heads.minNumber().doubleValue() >= 0, "negative attention in a head");
+            INDArray sums = heads.sum(2);
+            assertEquals(0, sums.sub(1.0).amaxNumber().doubleValue(), 1e-4, "a head's map does not sum to 1");
         });
 
         Nd4j.getRandom().setSeed(3);

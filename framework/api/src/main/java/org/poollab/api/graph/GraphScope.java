@@ -29,7 +29,6 @@ public final class GraphScope {
                           List<RunningAverage> runningAverages) {
     }
 
-
     private GraphScope(SameDiff sameDiff, String prefix, String input, Shared shared) {
         this.sameDiff = sameDiff;
         this.prefix = prefix;

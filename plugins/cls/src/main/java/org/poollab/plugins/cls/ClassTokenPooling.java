@@ -13,7 +13,7 @@ import org.poollab.api.pooling.PoolingResult;
 
 /**
  * The ViT [CLS] token as a pooling (SPEC §4): asks the backbone for a learned prefix token and returns its final
- * state; the map is that token's last-block attention to the patches.
+ * state; the map is that token's last-block attention to the patches (heads averaged, and per head).
  */
 @Extension
 public final class ClassTokenPooling implements Pooling {
@@ -47,7 +47,7 @@ public final class ClassTokenPooling implements Pooling {
             @Override
             public PoolingResult pool(GraphScope scope, Features features) {
                 PrefixOutput token = features.prefix(TOKEN);
-                return new PoolingResult(token.state(), token.attention());
+                return new PoolingResult(token.state(), token.attention(), token.headAttention());
             }
         };
     }

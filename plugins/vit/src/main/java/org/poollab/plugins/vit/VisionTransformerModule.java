@@ -60,8 +60,10 @@ final class VisionTransformerModule implements BackboneModule {
         Map<String, PrefixOutput> prefix = new HashMap<>();
         for (int i = 0; i < prefixCount; i++) {
             SDVariable state = select(scope, x, new int[] {i}, 1, tokenShape).reshape(-1, dim); // [B, 1, d] -> [B, d]
-            prefix.put(prefixTokens.get(i), new PrefixOutput(state,
-                    Optional.of(prefixAttention(scope, attention, i, prefixCount, tokens))));
+            SDVariable perHead = prefixAttention(scope, attention, i, prefixCount, tokens); // [B, H, N]
+            SDVariable averaged = perHead.mean(1); // [B, N]
+            prefix.put(prefixTokens.get(i), new PrefixOutput(state, Optional.of(renormalised(averaged, 1)),
+                    Optional.of(renormalised(perHead, 2))));
         }
         return new Features(patchTokens, dim, grid, prefix,
                 pooled -> layers.layerNorm(scope, "norm", pooled, 2, dim, settings.lnEps()));
@@ -114,10 +116,11 @@ final class VisionTransformerModule implements BackboneModule {
     }
 
     /**
-     * Prefix token {@code index}'s attention to the patches in the last block, heads averaged and renormalised.
+     * Prefix token {@code index}'s attention to the patches in the last block, per head (the mass on prefix
+     * tokens left out, so rows sum to at most 1).
      *
      * @param attention {@code [B, H, T, T]}
-     * @return {@code [B, N]}
+     * @return {@code [B, H, N]}
      */
     private SDVariable prefixAttention(GraphScope scope, SDVariable attention, int index, int prefixCount,
                                        int tokens) {
@@ -125,8 +128,12 @@ final class VisionTransformerModule implements BackboneModule {
         SDVariable row = select(scope, attention, new int[] {index}, 2, new long[] {-1, heads, tokens, tokens});
         SDVariable toPatches = select(scope, row, range(prefixCount, tokens), 3,
                 new long[] {-1, heads, 1, tokens}); // [B, H, 1, T] -> [B, H, 1, N]
-        SDVariable averaged = toPatches.mean(1, 2); // [B, N]
-        return averaged.div(averaged.sum(true, 1));
+        return toPatches.reshape(-1, heads, tokens - prefixCount);
+    }
+
+    /** {@code x} divided by its sum along {@code axis}, so that it sums to 1 there. */
+    private static SDVariable renormalised(SDVariable x, int axis) {
+        return x.div(x.sum(true, axis));
     }
 
     /**

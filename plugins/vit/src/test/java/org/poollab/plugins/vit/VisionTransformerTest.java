@@ -40,14 +40,27 @@ class VisionTransformerTest {
         GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 1);
         SDVariable images = sd.constant("images", Nd4j.rand(DataType.DOUBLE, 3, 1, 8, 8));
         Features features = tiny(Map.of()).forward(scope, images, INPUT, List.of("cls"));
+        String perHead = features.prefix("cls").headAttention().orElseThrow().name();
         Map<String, INDArray> out = sd.output(Map.of(), features.tokens().name(),
-                features.prefix("cls").state().name(), features.prefix("cls").attention().orElseThrow().name());
+                features.prefix("cls").state().name(), features.prefix("cls").attention().orElseThrow().name(),
+                perHead);
         assertArrayEquals(new long[] {3, 4, 8}, out.get(features.tokens().name()).shape());
         assertArrayEquals(new long[] {3, 8}, out.get(features.prefix("cls").state().name()).shape());
         INDArray map = out.get(features.prefix("cls").attention().orElseThrow().name());
         assertArrayEquals(new long[] {3, 4}, map.shape());
         assertArrayEquals(new double[] {1, 1, 1}, map.sum(1).toDoubleVector(), 1e-12);
         assertTrue(map.minNumber().doubleValue() >= 0);
+        INDArray heads = out.get(perHead); // tiny() has 2 heads
+        assertArrayEquals(new long[] {3, 2, 4}, heads.shape());
+        assertArrayEquals(new double[] {1, 1, 1, 1, 1, 1}, heads.sum(2).reshape(-1).toDoubleVector(), 1e-12);
+        // the averaged map lies between the heads' maps, token by token (a mass-weighted mean of them)
+        for (int b = 0; b < 3; b++) {
+            for (int n = 0; n < 4; n++) {
+                double low = Math.min(heads.getDouble(b, 0, n), heads.getDouble(b, 1, n));
+                double high = Math.max(heads.getDouble(b, 0, n), heads.getDouble(b, 1, n));
+                assertTrue(map.getDouble(b, n) >= low - 1e-12 && map.getDouble(b, n) <= high + 1e-12);
+            }
+        }
     }
 
     @Test
