@@ -50,13 +50,41 @@ public class Layers {
      */
     public SDVariable layerNorm(GraphScope scope, String name, SDVariable x, int rank, int dim, double eps) {
         GraphScope layer = scope.child(name);
-        int last = rank - 1;
-        SDVariable centred = x.sub(x.mean(true, last));
-        SDVariable variance = centred.mul(centred).mean(true, last);
-        SDVariable normalised = centred.mul(scope.sd().math.rsqrt(variance.add(eps)));
         SDVariable gain = layer.parameter("gain", layer.init().ones(dim));
         SDVariable shift = layer.parameter("bias", layer.init().zeros(dim));
-        return normalised.mul(gain).add(shift);
+        return standardised(scope.sd(), x, rank - 1, eps).mul(gain).add(shift);
+    }
+
+    /**
+     * A LayerNorm followed by a fully connected layer on every token, {@code linear(LN(x))}, with the norm's gain
+     * and bias folded into the layer: {@code xhat (diag(g) W) + (b W + c)}. Same parameters (and names) and the
+     * same function as {@link #layerNorm} then {@link #linearTokens}, but the per-token broadcast multiply and
+     * add of the norm, and their backward reductions, become products of {@code [in, out]} matrices.
+     *
+     * @param x {@code [B, N, in]}
+     * @return {@code [B, N, out]}
+     */
+    public SDVariable normalisedLinearTokens(GraphScope scope, String normName, String linearName, SDVariable x,
+                                             int tokens, int in, int out, boolean bias, double eps) {
+        GraphScope norm = scope.child(normName);
+        SDVariable gain = norm.parameter("gain", norm.init().ones(in));
+        SDVariable shift = norm.parameter("bias", norm.init().zeros(in));
+        GraphScope layer = scope.child(linearName);
+        SDVariable weight = layer.parameter("W", layer.init().truncatedNormal(WEIGHT_STD, in, out));
+        SDVariable scaledWeight = weight.mul(gain.reshape(in, 1)); // [in, out]
+        SDVariable offset = shift.reshape(1, in).mmul(weight); // [1, out]
+        if (bias) {
+            offset = offset.add(layer.parameter("b", layer.init().zeros(out)));
+        }
+        SDVariable rows = standardised(scope.sd(), x, 2, eps).reshape(-1, in); // [B*N, in]
+        return rows.mmul(scaledWeight).add(offset).reshape(-1, tokens, out);
+    }
+
+    /** {@code (x - mean) / sqrt(var + eps)} along {@code axis}, biased variance; any shape. */
+    private static SDVariable standardised(SameDiff sd, SDVariable x, int axis, double eps) {
+        SDVariable centred = x.sub(x.mean(true, axis));
+        SDVariable variance = centred.mul(centred).mean(true, axis);
+        return centred.mul(sd.math.rsqrt(variance.add(eps)));
     }
 
     /**

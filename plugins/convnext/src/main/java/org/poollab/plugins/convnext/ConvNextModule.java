@@ -76,10 +76,9 @@ final class ConvNextModule implements BackboneModule {
                 .pH(k / 2).pW(k / 2).paddingMode(PaddingMode.SAME).dataFormat("NCHW").build());
         int positions = height * width;
         SDVariable rows = sd.permute(mixed, 0, 2, 3, 1).reshape(-1, positions, channels); // [B, hw, c]
-        SDVariable normed = layers.layerNorm(scope, "norm", rows, 3, channels, settings.lnEps());
         int hidden = (int) Math.round(channels * settings.mlpRatio());
-        SDVariable h = layers.gelu(sd, layers.linearTokens(scope, "pwconv1", normed, positions, channels, hidden,
-                true));
+        SDVariable h = layers.gelu(sd, layers.normalisedLinearTokens(scope, "norm", "pwconv1", rows, positions,
+                channels, hidden, true, settings.lnEps()));
         SDVariable out = layers.linearTokens(scope, "pwconv2", h, positions, hidden, channels, true);
         SDVariable scaled = out.mul(scope.parameter("gamma", scope.init().zeros(channels)
                 .addi(settings.layerScale())));

@@ -34,21 +34,27 @@ final class TransformerBlock {
         int dim = settings.dim();
         double eps = settings.lnEps();
         double drop = settings.dropPathOf(index);
-        SDVariable normed = layers.layerNorm(scope, "norm1", x, 3, dim, eps);
-        Output attention = attention(scope.child("attn"), normed, tokens);
+        SDVariable qkv = layers.normalisedLinearTokens(scope, "norm1", "attn/qkv", x, tokens, dim, 3 * dim,
+                settings.qkvBias(), eps); // [B, T, 3d]
+        Output attention = attention(scope.child("attn"), qkv, tokens);
         SDVariable afterAttention = x.add(dropPath(scope, "keep1", attention.tokens(), drop));
-        SDVariable normed2 = layers.layerNorm(scope, "norm2", afterAttention, 3, dim, eps);
-        SDVariable mlp = mlp(scope.child("mlp"), normed2, tokens);
+        SDVariable hidden = layers.normalisedLinearTokens(scope, "norm2", "mlp/fc1", afterAttention, tokens, dim,
+                settings.hidden(), true, eps);
+        SDVariable mlp = mlp(scope.child("mlp"), hidden, tokens);
         return new Output(afterAttention.add(dropPath(scope, "keep2", mlp, drop)), attention.attention());
     }
 
-    /** Multi-head self-attention, {@code [B, T, d] -> [B, T, d]}. */
-    private Output attention(GraphScope scope, SDVariable x, int tokens) {
+    /**
+     * Multi-head self-attention after the query-key-value projection.
+     *
+     * @param qkv {@code [B, T, 3d]}
+     * @return the mixed tokens {@code [B, T, d]} and the attention probabilities
+     */
+    private Output attention(GraphScope scope, SDVariable qkv, int tokens) {
         SameDiff sd = scope.sd();
         int dim = settings.dim();
         int heads = settings.heads();
         int headDim = dim / heads;
-        SDVariable qkv = layers.linearTokens(scope, "qkv", x, tokens, dim, 3 * dim, settings.qkvBias());
         SDVariable split = sd.permute(qkv.reshape(-1, tokens, 3, heads, headDim), 2, 0, 3, 1, 4); // [3,B,H,T,dh]
         SDVariable[] qkvParts = sd.unstack(split, 0, 3); // 3 x [B, H, T, dh]
         SDVariable q = qkvParts[0];
@@ -61,10 +67,9 @@ final class TransformerBlock {
         return new Output(layers.linearTokens(scope, "proj", merged, tokens, dim, dim, true), probabilities);
     }
 
-    /** GELU MLP with ratio {@code hidden / dim}, {@code [B, T, d] -> [B, T, d]}. */
-    private SDVariable mlp(GraphScope scope, SDVariable x, int tokens) {
+    /** The MLP after its first layer: GELU, then back to d, {@code [B, T, hidden] -> [B, T, d]}. */
+    private SDVariable mlp(GraphScope scope, SDVariable hidden, int tokens) {
         int dim = settings.dim();
-        SDVariable hidden = layers.linearTokens(scope, "fc1", x, tokens, dim, settings.hidden(), true);
         SDVariable activated = layers.gelu(scope.sd(), hidden);
         return layers.linearTokens(scope, "fc2", activated, tokens, settings.hidden(), dim, true);
     }

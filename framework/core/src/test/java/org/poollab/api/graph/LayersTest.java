@@ -1,0 +1,66 @@
+package org.poollab.api.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.testkit.GradientCheck;
+
+/** LayerNorm, and LayerNorm folded into the next linear layer, against plain Java and each other. */
+class LayersTest {
+
+    private static final int B = 2;
+    private static final int N = 3;
+    private static final int IN = 4;
+    private static final int OUT = 5;
+    private static final double EPS = 1e-6;
+
+    private final Layers layers = new Layers();
+
+    /** Random values for every parameter, so that gains and biases are not the identity. */
+    private static void randomise(SameDiff sd) {
+        Nd4j.getRandom().setSeed(11);
+        sd.variables().stream().filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .forEach(v -> v.getArr().assign(Nd4j.randn(DataType.DOUBLE, v.getArr().shape())));
+    }
+
+    @Test
+    void layerNormMatchesAPlainComputation() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, B, N, IN);
+        SDVariable y = layers.layerNorm(scope, "n", sd.constant(x), 3, IN, EPS);
+        randomise(sd);
+        INDArray out = y.eval();
+        INDArray gain = sd.getArrForVarName("n/gain");
+        INDArray bias = sd.getArrForVarName("n/bias");
+        double[] row = x.slice(1).getRow(2).toDoubleVector();
+        double mean = java.util.Arrays.stream(row).average().orElseThrow();
+        double variance = java.util.Arrays.stream(row).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+        for (int c = 0; c < IN; c++) {
+            double expected = (row[c] - mean) / Math.sqrt(variance + EPS) * gain.getDouble(c) + bias.getDouble(c);
+            assertEquals(expected, out.getDouble(1, 2, c), 1e-12);
+        }
+    }
+
+    @Test
+    void theFoldedNormAndLinearEqualTheNormThenTheLinearAndHaveExactGradients() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
+        SDVariable x = sd.var("x", Nd4j.randn(DataType.DOUBLE, B, N, IN));
+        SDVariable folded = layers.normalisedLinearTokens(scope, "n", "l", x, N, IN, OUT, true, EPS);
+        SDVariable separate = layers.linearTokens(scope, "l", layers.layerNorm(scope, "n", x, 3, IN, EPS), N, IN,
+                OUT, true); // the same parameters, by name
+        randomise(sd);
+        Map<String, INDArray> out = sd.output(Map.of(), folded.name(), separate.name());
+        assertEquals(0, out.get(folded.name()).sub(out.get(separate.name())).amaxNumber().doubleValue(), 1e-12);
+        SDVariable loss = folded.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, B, N, OUT))).sum();
+        assertTrue(GradientCheck.standard().assertGradients(sd, loss, Map.of()) > 20);
+    }
+}
