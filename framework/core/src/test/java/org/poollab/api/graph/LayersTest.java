@@ -50,6 +50,29 @@ class LayersTest {
     }
 
     @Test
+    void softmaxMatchesAPlainComputationAlongAnyAxisAndHasExactGradients() {
+        SameDiff sd = SameDiff.create();
+        INDArray values = Nd4j.randn(DataType.DOUBLE, B, N, IN).muli(3);
+        SDVariable x = sd.var("x", values);
+        SDVariable middle = layers.softmax(sd, x, 1);
+        SDVariable last = layers.softmax(sd, x, 2);
+        Map<String, INDArray> out = sd.output(Map.of(), middle.name(), last.name());
+        double[] column = new double[N];
+        for (int n = 0; n < N; n++) {
+            column[n] = values.getDouble(1, n, 3);
+        }
+        double max = java.util.Arrays.stream(column).max().orElseThrow();
+        double total = java.util.Arrays.stream(column).map(v -> Math.exp(v - max)).sum();
+        for (int n = 0; n < N; n++) {
+            assertEquals(Math.exp(column[n] - max) / total, out.get(middle.name()).getDouble(1, n, 3), 1e-12);
+        }
+        assertEquals(1.0, out.get(last.name()).sum(2).getDouble(0, 2), 1e-12);
+        SDVariable loss = middle.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, B, N, IN))).sum()
+                .add(last.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, B, N, IN))).sum());
+        assertTrue(GradientCheck.standard().assertGradients(sd, loss, Map.of()) > 10);
+    }
+
+    @Test
     void theFoldedNormAndLinearEqualTheNormThenTheLinearAndHaveExactGradients() {
         SameDiff sd = SameDiff.create();
         GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
