@@ -24,6 +24,7 @@ import org.poollab.data.DataSource;
 import org.poollab.model.ModelGraph;
 import org.poollab.run.ExperimentRunner;
 import org.poollab.run.GitCommit;
+import org.poollab.run.MemoryLimitException;
 import org.poollab.run.NativeBuild;
 import org.poollab.train.SupervisedTrainer;
 import picocli.CommandLine.Command;
@@ -81,8 +82,13 @@ final class BenchCommand implements Callable<Integer> {
                             totalSteps);
             System.out.println("trainer: " + config.trainer().id() + ", model: " + spec.backboneId() + " + "
                     + spec.poolingId());
-            Map<String, Double> numbers = new ThroughputBenchmark(System.out)
-                    .run(config, model, data.train(), timer, batchSizes, warmup, steps, profile);
+            Map<String, Double> numbers;
+            try {
+                numbers = new ThroughputBenchmark(System.out)
+                        .run(config, model, data.train(), timer, batchSizes, warmup, steps, profile);
+            } catch (OutOfMemoryError e) {
+                throw new MemoryLimitException(e);
+            }
             String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path target = json != null ? json
                     : Path.of("reports", "bench", config.experiment() + "-" + time + ".json");

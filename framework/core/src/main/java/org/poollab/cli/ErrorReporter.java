@@ -4,6 +4,7 @@ import org.poollab.config.ConfigException;
 import org.poollab.data.DataException;
 import org.poollab.model.IncompatibleComponentsException;
 import org.poollab.plugin.PluginLoadException;
+import org.poollab.run.MemoryLimitException;
 import org.poollab.run.SweepFailedException;
 import org.poollab.tracking.TrackingException;
 import org.poollab.train.NonFiniteLossException;
@@ -46,6 +47,9 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             code = RUN_FAILED;
         } else if (e instanceof NonFiniteLossException) {
             kind = "training diverged";
+            code = RUN_FAILED;
+        } else if (e instanceof MemoryLimitException) {
+            kind = "memory";
             code = RUN_FAILED;
         } else {
             kind = "run failed (" + e.getClass().getSimpleName() + ")";

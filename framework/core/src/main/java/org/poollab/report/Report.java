@@ -57,8 +57,8 @@ public final class Report {
                         + " yet; run it first (poollab run)");
             }
             out.println("report of " + experiment + ": " + runs.size() + " runs");
-            Files.createDirectories(folder.resolve("charts"));
-            Files.createDirectories(folder.resolve("attention"));
+            emptyFolder(folder.resolve("charts")); // a report written again keeps no files of the last one
+            emptyFolder(folder.resolve("attention"));
             ReportPage page = new ReportPage(experiment, runs);
             Map<String, String> charts = charts(source, page, runs, folder);
             Map<String, String> attention = attentionGrids(runs, folder);
@@ -68,6 +68,16 @@ public final class Report {
             all.stream().filter(RunSummary::isSweepParent).reduce((first, second) -> second)
                     .ifPresent(parent -> upload(parent, folder));
             return index;
+        }
+    }
+
+    /** Creates {@code folder}, or deletes the files in it (the report's own PNGs; no subfolders are made). */
+    private static void emptyFolder(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(file);
+            }
         }
     }
 

@@ -165,6 +165,11 @@ public final class ExperimentRunner {
             run.fail(String.valueOf(e.getMessage()));
             out.println("MLflow run (FAILED): " + run.url());
             throw e;
+        } catch (OutOfMemoryError e) { // an Error: the sweep's other points and the CLI's report need an exception
+            MemoryLimitException limit = new MemoryLimitException(e);
+            run.fail(limit.getMessage());
+            out.println("MLflow run (FAILED): " + run.url());
+            throw limit;
         }
     }
 

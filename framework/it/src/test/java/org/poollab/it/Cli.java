@@ -14,16 +14,27 @@ final class Cli {
     record Result(int code, String out, String err) {
     }
 
+    /** The heap and native memory caps of a CLI process (the launcher's are larger). */
+    private static final List<String> MEMORY_CAPS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2g",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g");
+
     private final Path dir;
     private final String trackingUri;
+    private final List<String> memoryCaps;
 
     /**
      * @param dir working folder: output files, and POOLLAB_HOME (checkpoints) under {@code home/}
      * @param trackingUri the MLflow server
      */
     Cli(Path dir, String trackingUri) {
+        this(dir, trackingUri, MEMORY_CAPS);
+    }
+
+    /** @param memoryCaps JVM options for the heap and native memory caps */
+    Cli(Path dir, String trackingUri, List<String> memoryCaps) {
         this.dir = dir;
         this.trackingUri = trackingUri;
+        this.memoryCaps = List.copyOf(memoryCaps);
     }
 
     /** POOLLAB_HOME of the runs (checkpoints land under {@code checkpoints/}). */
@@ -39,8 +50,9 @@ final class Cli {
 
     /** Starts the CLI without waiting; stdout and stderr go to files in the working folder. */
     Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx1g",
-                "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g", "-cp",
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(memoryCaps);
+        command.addAll(List.of("-cp",
                 Project.CORE.resolve("poollab-framework-0.1.0-SNAPSHOT.jar") + ":" + Project.CORE.resolve("lib/*"),
                 "org.poollab.cli.PoolLab"));
         command.addAll(List.of(args));

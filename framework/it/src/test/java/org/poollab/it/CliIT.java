@@ -141,6 +141,29 @@ class CliIT {
     }
 
     @Test
+    void aRunBeyondTheMemoryCapStopsWithTheFixAndIsMarkedFailed() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri(), List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=1g",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m"));
+        Path file = cli.experiment("""
+                experiment: it-memory
+                data: {trainSubset: 512, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-dino}
+                pooling: {id: gap}
+                trainer: {epochs: 1, batchSize: 512}
+                """); // a batch of 512 at width 192 needs several GB of activations
+        Cli.Result result = cli.run("run", file.toString());
+        assertEquals(1, result.code(), result.err());
+        assertTrue(result.err().contains("memory: out of memory") && result.err().contains("trainer.batchSize")
+                && result.err().contains("POOLLAB_JAVA_OPTS"), result.err());
+        assertFalse(result.err().contains("\tat org."), "stack trace on the console: " + result.err());
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            String experimentId = client.getExperimentByName("it-memory").orElseThrow().getExperimentId();
+            List<RunInfo> runs = client.listRunInfos(experimentId);
+            assertEquals(RunStatus.FAILED, runs.get(0).getStatus());
+        }
+    }
+
+    @Test
     void runWithoutAnExperimentFileSaysWhatToPass() throws Exception {
         assertBadInput(cli("run"), "no experiment file given");
     }

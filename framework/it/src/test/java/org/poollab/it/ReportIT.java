@@ -94,9 +94,14 @@ class ReportIT {
                 + "&path=report");
         assertTrue(artifacts.contains("report/index.html") && artifacts.contains("report/charts"), artifacts);
 
+        Path reused = dir.resolve("gap-report");
+        new Report(SERVER.uri(), System.out).write("it-report", "", reused); // a full report, then in its folder:
         Path gapOnly = new Report(SERVER.uri(), System.out).write("it-report", "params.`pooling.id` = 'gap'",
-                dir.resolve("gap-report"));
+                reused);
         assertEquals(2, count(Files.readString(gapOnly), "<tr class=\"run\">"), "an MLflow filter selects runs");
+        try (var left = Files.list(reused.resolve("attention"))) {
+            assertEquals(0, left.count(), "the gap runs have no grid, and none of the earlier report is left");
+        }
 
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)), "Chromium is installed by ./poollab test (Debian package "
                 + "chromium)");
