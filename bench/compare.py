@@ -56,10 +56,14 @@ def main():
     parser.add_argument("--python", required=True, help="the Python of the virtualenv that has torch")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--batches", default="64,256")
+    parser.add_argument("--batches", default=None,
+                        help="batch sizes; default 64,256 (supervised) or 64 (dino: a DINO batch of 256 needs more "
+                             "than the launcher's 4 GB native memory cap)")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
+    if args.batches is None:
+        args.batches = "64" if args.trainer == "dino" else "64,256"
 
     runs = {"poollab": [], "pytorch": []}
     for round_index in range(args.rounds):

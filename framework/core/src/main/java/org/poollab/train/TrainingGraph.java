@@ -21,6 +21,14 @@ import org.poollab.model.ModelGraph;
  */
 public final class TrainingGraph {
 
+    /**
+     * With {@code -Dpoollab.gcEverySteps=N} (N > 0) a garbage collection after every N-th step releases the native
+     * memory of the step's arrays at once; ND4J frees it only when their Java objects are collected, so by default
+     * resident memory climbs to the JavaCPP cap. Measured (ViT d192, batch 64, 1 thread): training peak RSS 2.25 ->
+     * 1.51 GB with N = 1, at 64.0 -> 61.1 img/s.
+     */
+    private static final int GC_EVERY_STEPS = Integer.getInteger("poollab.gcEverySteps", 0);
+
     /** The checkpoint group of {@link #optimizerState}. */
     public static final String OPTIMIZER = "optimizer";
 
@@ -77,6 +85,9 @@ public final class TrainingGraph {
                     throw new NonFiniteLossException(step, value);
                 }
                 source.done(step++, value);
+                if (GC_EVERY_STEPS > 0 && step % GC_EVERY_STEPS == 0) {
+                    System.gc(); // frees the step's native arrays now instead of when the memory cap is reached
+                }
             }
         };
         try {
