@@ -124,5 +124,15 @@ class RunningAveragesTest {
             assertEquals(variance, weights.get("bn/running_var").getDouble(c), 1e-4, "running var, channel " + c);
         }
         assertTrue(graph.weights().containsKey("bn/gain"), "checkpoints keep the parameters too");
+
+        Map<String, INDArray> saved = new java.util.TreeMap<>();
+        graph.weights().forEach((name, array) -> saved.put(name, array.dup()));
+        Net fresh = Net.build();
+        TrainingGraph restored = new TrainingGraph(fresh.scope(), List.of("x", GraphScope.TRAINING_FLAG), List.of(),
+                fresh.perSample().name(), ADAM, new Schedules(Schedule.cosine(0.01, 0.01, 3),
+                Schedule.cosine(0, 0, 3)), Freeze.NONE);
+        CheckpointWeights.assign("model", saved, restored.weights());
+        assertEquals(saved.get("bn/running_var"), fresh.scope().sd().getArrForVarName("bn/running_var"),
+                "a checkpoint restores the running averages into the graph's constants");
     }
 }
