@@ -34,9 +34,14 @@ public final class GradientCheck {
         this.entriesPerVariable = entriesPerVariable;
     }
 
-    /** Defaults that double precision meets with a wide margin (errors seen are ~1e-9). */
+    /**
+     * Defaults that double precision meets with a wide margin (errors seen are ~1e-9). Entries whose true gradient
+     * is 0 (a key bias, which softmax ignores) come out of central differences as rounding noise of about
+     * {@code 1e-16 |loss| / step} = 1e-10 |loss|; the floor 1e-4 lets such entries differ by 1e-9 absolutely,
+     * while every gradient above 1e-4 is still held to 1e-5 relative error.
+     */
     public static GradientCheck standard() {
-        return new GradientCheck(1e-5, 1e-7, 12);
+        return new GradientCheck(1e-5, 1e-4, 12);
     }
 
     /**

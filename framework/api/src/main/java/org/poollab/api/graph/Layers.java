@@ -66,6 +66,13 @@ public class Layers {
      */
     public SDVariable normalisedLinearTokens(GraphScope scope, String normName, String linearName, SDVariable x,
                                              int tokens, int in, int out, boolean bias, double eps) {
+        return normalisedLinearTokens(scope, normName, linearName, x, tokens, in, out, bias, eps, 1);
+    }
+
+    /** {@link #normalisedLinearTokens} times a constant, folded into the weights too. */
+    private SDVariable normalisedLinearTokens(GraphScope scope, String normName, String linearName, SDVariable x,
+                                              int tokens, int in, int out, boolean bias, double eps,
+                                              double outputScale) {
         GraphScope norm = scope.child(normName);
         SDVariable gain = norm.parameter("gain", norm.init().ones(in));
         SDVariable shift = norm.parameter("bias", norm.init().zeros(in));
@@ -76,8 +83,52 @@ public class Layers {
         if (bias) {
             offset = offset.add(layer.parameter("b", layer.init().zeros(out)));
         }
+        if (outputScale != 1) {
+            scaledWeight = scaledWeight.mul(outputScale);
+            offset = offset.mul(outputScale);
+        }
         SDVariable rows = standardised(scope.sd(), x, 2, eps).reshape(-1, in); // [B*N, in]
         return rows.mmul(scaledWeight).add(offset).reshape(-1, tokens, out);
+    }
+
+    /**
+     * A pre-norm MLP on every token, {@code fc2(GELU(fc1(LN(x)))) * layerScale} with the exact GELU, computed with
+     * its constants folded into the weights: with {@code h' = fc1(LN(x)) / sqrt 2}, {@code GELU(fc1(..)) =
+     * (h' + h' erf(h')) / sqrt 2}, so the norm's gain and bias, both {@code 1 / sqrt 2} and the optional per-channel
+     * layer scale act on weight matrices, and the per-token work of the GELU is three passes instead of five. Same
+     * parameters (and names) and the same function as {@link #normalisedLinearTokens}, {@link #gelu},
+     * {@link #linearTokens} and a multiplication by the layer scale.
+     *
+     * @param names the parameter scopes: norm, first layer, second layer
+     * @param layerScale the per-channel scale {@code [dim]} of the output, or {@code null} for none
+     * @param x {@code [B, N, dim]}
+     * @return {@code [B, N, dim]}
+     */
+    public SDVariable normalisedMlp(GraphScope scope, MlpNames names, SDVariable x, int tokens, int dim, int hidden,
+                                    double eps, SDVariable layerScale) {
+        double root2 = Math.sqrt(2.0);
+        SDVariable scaled = normalisedLinearTokens(scope, names.norm(), names.first(), x, tokens, dim, hidden, true,
+                eps, 1 / root2); // h' = h / sqrt 2, [B, N, hidden]
+        SDVariable activated = scaled.add(scaled.mul(scope.sd().math.erf(scaled))).reshape(-1, hidden);
+        GraphScope second = scope.child(names.second());
+        SDVariable weight = second.parameter("W", second.init().truncatedNormal(WEIGHT_STD, hidden, dim))
+                .mul(1 / root2);
+        SDVariable bias = second.parameter("b", second.init().zeros(dim));
+        if (layerScale != null) {
+            weight = weight.mul(layerScale.reshape(1, dim));
+            bias = bias.mul(layerScale);
+        }
+        return activated.mmul(weight).add(bias).reshape(-1, tokens, dim);
+    }
+
+    /**
+     * Parameter scopes of {@link #normalisedMlp}.
+     *
+     * @param norm the LayerNorm's
+     * @param first the first (expanding) layer's
+     * @param second the second layer's
+     */
+    public record MlpNames(String norm, String first, String second) {
     }
 
     /** {@code (x - mean) / sqrt(var + eps)} along {@code axis}, biased variance; any shape. */

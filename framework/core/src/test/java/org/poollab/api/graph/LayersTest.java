@@ -73,6 +73,28 @@ class LayersTest {
     }
 
     @Test
+    void theFoldedMlpEqualsNormLinearGeluLinearAndScaleAndHasExactGradients() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
+        SDVariable x = sd.var("x", Nd4j.randn(DataType.DOUBLE, B, N, IN));
+        SDVariable scale = scope.parameter("gamma", Nd4j.ones(DataType.DOUBLE, IN));
+        Layers.MlpNames names = new Layers.MlpNames("n", "fc1", "fc2");
+        SDVariable plain = layers.normalisedMlp(scope, names, x, N, IN, OUT, EPS, null);
+        SDVariable scaled = layers.normalisedMlp(scope, names, x, N, IN, OUT, EPS, scale);
+        SDVariable hidden = layers.gelu(sd, layers.linearTokens(scope, "fc1", layers.layerNorm(scope, "n", x, 3, IN,
+                EPS), N, IN, OUT, true)); // the same parameters, by name
+        SDVariable reference = layers.linearTokens(scope, "fc2", hidden, N, OUT, IN, true);
+        randomise(sd);
+        Map<String, INDArray> out = sd.output(Map.of(), plain.name(), scaled.name(), reference.name());
+        INDArray expected = out.get(reference.name());
+        assertEquals(0, out.get(plain.name()).sub(expected).amaxNumber().doubleValue(), 1e-12);
+        INDArray expectedScaled = expected.mul(sd.getArrForVarName("gamma").reshape(1, 1, IN));
+        assertEquals(0, out.get(scaled.name()).sub(expectedScaled).amaxNumber().doubleValue(), 1e-12);
+        SDVariable loss = scaled.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, B, N, IN))).sum();
+        assertTrue(GradientCheck.standard().assertGradients(sd, loss, Map.of()) > 40);
+    }
+
+    @Test
     void theFoldedNormAndLinearEqualTheNormThenTheLinearAndHaveExactGradients() {
         SameDiff sd = SameDiff.create();
         GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);

@@ -16,6 +16,9 @@ import org.poollab.api.graph.Layers;
 /** A configured ConvNeXt that adds itself to a graph (NCHW feature maps). */
 final class ConvNextModule implements BackboneModule {
 
+    /** Parameter scopes of a block's MLP: LN, then {@code pwconv1 -> GELU -> pwconv2}. */
+    private static final Layers.MlpNames MLP = new Layers.MlpNames("norm", "pwconv1", "pwconv2");
+
     private final Layers layers;
     private final ConvNextSettings settings;
 
@@ -77,11 +80,9 @@ final class ConvNextModule implements BackboneModule {
         int positions = height * width;
         SDVariable rows = sd.permute(mixed, 0, 2, 3, 1).reshape(-1, positions, channels); // [B, hw, c]
         int hidden = (int) Math.round(channels * settings.mlpRatio());
-        SDVariable h = layers.gelu(sd, layers.normalisedLinearTokens(scope, "norm", "pwconv1", rows, positions,
-                channels, hidden, true, settings.lnEps()));
-        SDVariable out = layers.linearTokens(scope, "pwconv2", h, positions, hidden, channels, true);
-        SDVariable scaled = out.mul(scope.parameter("gamma", scope.init().zeros(channels)
-                .addi(settings.layerScale())));
+        SDVariable layerScale = scope.parameter("gamma", scope.init().zeros(channels).addi(settings.layerScale()));
+        SDVariable scaled = layers.normalisedMlp(scope, MLP, rows, positions, channels, hidden, settings.lnEps(),
+                layerScale); // [B, hw, c]
         SDVariable branch = sd.permute(scaled.reshape(-1, height, width, channels), 0, 3, 1, 2); // [B, c, h, w]
         return x.add(branch);
     }

@@ -17,6 +17,9 @@ final class TransformerBlock {
     record Output(SDVariable tokens, SDVariable attention) {
     }
 
+    /** Parameter scopes of the MLP: LN, then {@code fc1 -> GELU -> fc2}. */
+    private static final Layers.MlpNames MLP = new Layers.MlpNames("norm2", "mlp/fc1", "mlp/fc2");
+
     private final Layers layers;
     private final VitSettings settings;
 
@@ -38,9 +41,7 @@ final class TransformerBlock {
                 settings.qkvBias(), eps); // [B, T, 3d]
         Output attention = attention(scope.child("attn"), qkv, tokens);
         SDVariable afterAttention = x.add(dropPath(scope, "keep1", attention.tokens(), drop));
-        SDVariable hidden = layers.normalisedLinearTokens(scope, "norm2", "mlp/fc1", afterAttention, tokens, dim,
-                settings.hidden(), true, eps);
-        SDVariable mlp = mlp(scope.child("mlp"), hidden, tokens);
+        SDVariable mlp = layers.normalisedMlp(scope, MLP, afterAttention, tokens, dim, settings.hidden(), eps, null);
         return new Output(afterAttention.add(dropPath(scope, "keep2", mlp, drop)), attention.attention());
     }
 
@@ -65,13 +66,6 @@ final class TransformerBlock {
         SDVariable mixed = sd.mmul(probabilities, v); // [B, H, T, dh]
         SDVariable merged = sd.permute(mixed, 0, 2, 1, 3).reshape(-1, tokens, dim); // [B, T, d]
         return new Output(layers.linearTokens(scope, "proj", merged, tokens, dim, dim, true), probabilities);
-    }
-
-    /** The MLP after its first layer: GELU, then back to d, {@code [B, T, hidden] -> [B, T, d]}. */
-    private SDVariable mlp(GraphScope scope, SDVariable hidden, int tokens) {
-        int dim = settings.dim();
-        SDVariable activated = layers.gelu(scope.sd(), hidden);
-        return layers.linearTokens(scope, "fc2", activated, tokens, settings.hidden(), dim, true);
     }
 
     /** Stochastic depth: drops the whole residual branch per sample during training (mask fed per step). */
