@@ -33,11 +33,6 @@ public final class RunningAverages {
         this.averages = scope.runningAverages();
     }
 
-    /** Whether the graph has none (no batch norm). */
-    public boolean isEmpty() {
-        return averages.isEmpty();
-    }
-
     /** The graph variables holding the batch values, to request as outputs of a forward pass. */
     public Set<String> batchValues() {
         Set<String> names = new LinkedHashSet<>();
