@@ -88,13 +88,27 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
     }
 
     /**
-     * The placeholders of an evaluation-mode forward pass: the images and keep-everything stochastic-depth masks.
+     * The placeholders of an evaluation-mode forward pass: the images, keep-everything stochastic-depth masks and
+     * batch norm on its running averages.
      *
      * @param images {@code [B, C, H, W]}
      */
     public Map<String, INDArray> evaluationInputs(INDArray images) {
-        int batch = (int) images.size(0);
-        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(stochasticInputs(), input -> batch));
+        return withImages(images, StochasticMasks.evaluation(stochasticInputs(), input -> (int) images.size(0)));
+    }
+
+    /**
+     * The placeholders of a deterministic forward pass with batch norm on the batch's statistics (DINO's teacher):
+     * the images, keep-everything masks and the training flag.
+     *
+     * @param images {@code [B, C, H, W]}
+     */
+    public Map<String, INDArray> batchStatisticsInputs(INDArray images) {
+        return withImages(images, StochasticMasks.batchStatistics(stochasticInputs(), input -> (int) images.size(0)));
+    }
+
+    private static Map<String, INDArray> withImages(INDArray images, Map<String, INDArray> stepInputs) {
+        Map<String, INDArray> inputs = new HashMap<>(stepInputs);
         inputs.put(IMAGES, images);
         return inputs;
     }

@@ -33,7 +33,6 @@ public final class TrainingGraph {
     public static final String OPTIMIZER = "optimizer";
 
     private final GraphScope scope;
-    private final SameDiff sd;
     private final RunningAverages runningAverages;
     private final LossCapture capture;
     private final StepClock clock;
@@ -50,10 +49,10 @@ public final class TrainingGraph {
     public TrainingGraph(GraphScope scope, List<String> features, List<String> labels, String perSampleLoss,
                          OptimizerConfig optimizer, Schedules schedules, Freeze freeze) {
         this.scope = scope;
-        this.sd = scope.sd();
         this.runningAverages = new RunningAverages(scope);
         this.capture = new LossCapture(perSampleLoss);
         this.clock = new StepClock();
+        SameDiff sd = scope.sd();
         String loss = sd.getVariable(perSampleLoss).mean().name();
         Optimizer.install(sd, features, labels, loss, optimizer, schedules, clock, freeze);
     }
@@ -91,7 +90,7 @@ public final class TrainingGraph {
             }
         };
         try {
-            sd.fit(steps, 1, capture, runningAverages.listener(), afterEachStep);
+            scope.sd().fit(steps, 1, capture, runningAverages.listener(), afterEachStep);
         } catch (RuntimeException e) {
             throw unwrapped(e);
         }
@@ -112,7 +111,7 @@ public final class TrainingGraph {
 
     /** The graph. */
     public SameDiff sd() {
-        return sd;
+        return scope.sd();
     }
 
     /** Every trainable parameter and running average by graph name (live arrays): what a checkpoint keeps. */
@@ -130,14 +129,14 @@ public final class TrainingGraph {
         CheckpointWeights.assign(group, checkpoint.arraysOf(group), weights());
         Map<String, INDArray> saved = checkpoint.arraysOf(OPTIMIZER);
         CheckpointWeights.assign(OPTIMIZER, saved, optimizerState()); // M and V in place; counts checked
-        sd.getUpdaterMap().forEach((name, updater) ->
+        scope.sd().getUpdaterMap().forEach((name, updater) ->
                 ((AdamW) updater).restoreUpdates(saved.get(name + "/updates").getInt(0)));
     }
 
     /** AdamW's state for checkpoints: {@code <param>/M}, {@code <param>/V} and {@code <param>/updates} (scalar). */
     public Map<String, INDArray> optimizerState() {
         Map<String, INDArray> out = new TreeMap<>();
-        sd.getUpdaterMap().forEach((name, updater) -> {
+        scope.sd().getUpdaterMap().forEach((name, updater) -> {
             AdamW adam = (AdamW) updater;
             adam.getState().forEach((key, value) -> out.put(name + "/" + key, value));
             out.put(name + "/updates", Nd4j.scalar(adam.updates()));

@@ -39,6 +39,12 @@ class RunningAveragesTest {
             SDVariable w = sd.var("w", Nd4j.ones(DataType.FLOAT, 1, C, SIDE, SIDE));
             return new Net(scope, y, y.mul(w).sum(1, 2, 3));
         }
+
+        /** Adam for 3 steps at lr 0.01, fed x and the training flag. */
+        TrainingGraph training() {
+            return new TrainingGraph(scope, List.of("x", GraphScope.TRAINING_FLAG), List.of(), perSample.name(), ADAM,
+                    new Schedules(Schedule.cosine(0.01, 0.01, 3), Schedule.cosine(0, 0, 3)), Freeze.NONE);
+        }
     }
 
     private static INDArray images(long seed) {
@@ -93,9 +99,7 @@ class RunningAveragesTest {
     @Test
     void everyTrainingStepMovesTheRunningAveragesTowardsItsBatchStatistics() throws InterruptedException {
         Net net = Net.build();
-        TrainingGraph graph = new TrainingGraph(net.scope(), List.of("x", GraphScope.TRAINING_FLAG), List.of(),
-                net.perSample().name(), ADAM, new Schedules(Schedule.cosine(0.01, 0.01, 3), Schedule.cosine(0, 0, 3)),
-                Freeze.NONE);
+        TrainingGraph graph = net.training();
         List<INDArray> batches = List.of(images(2), images(3), images(4));
         List<Integer> done = new ArrayList<>();
         graph.run(0, 3, new StepSource() {
@@ -128,9 +132,7 @@ class RunningAveragesTest {
         Map<String, INDArray> saved = new java.util.TreeMap<>();
         graph.weights().forEach((name, array) -> saved.put(name, array.dup()));
         Net fresh = Net.build();
-        TrainingGraph restored = new TrainingGraph(fresh.scope(), List.of("x", GraphScope.TRAINING_FLAG), List.of(),
-                fresh.perSample().name(), ADAM, new Schedules(Schedule.cosine(0.01, 0.01, 3),
-                Schedule.cosine(0, 0, 3)), Freeze.NONE);
+        TrainingGraph restored = fresh.training();
         CheckpointWeights.assign("model", saved, restored.weights());
         assertEquals(saved.get("bn/running_var"), fresh.scope().sd().getArrForVarName("bn/running_var"),
                 "a checkpoint restores the running averages into the graph's constants");

@@ -216,6 +216,16 @@ public class Layers {
     }
 
     /**
+     * The positions of a CNN feature map as tokens, channels last.
+     *
+     * @param map {@code [B, c, h, w]} with {@code h w = positions}
+     * @return {@code [B, h w, c]}
+     */
+    public SDVariable tokensOf(SameDiff sd, SDVariable map, int positions, int channels) {
+        return sd.permute(map, 0, 2, 3, 1).reshape(-1, positions, channels);
+    }
+
+    /**
      * Mean over tokens.
      *
      * @param tokens {@code [B, N, d]}

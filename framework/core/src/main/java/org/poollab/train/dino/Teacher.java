@@ -1,13 +1,11 @@
 package org.poollab.train.dino;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.poollab.data.StochasticMasks;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.RunningAverages;
 
@@ -43,10 +41,7 @@ final class Teacher {
      * @return logits {@code [n, K]}
      */
     INDArray logits(INDArray globalViews) {
-        int batch = (int) globalViews.size(0);
-        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.batchStatistics(model.stochasticInputs(),
-                input -> batch));
-        inputs.put(ModelGraph.IMAGES, globalViews);
+        Map<String, INDArray> inputs = model.batchStatisticsInputs(globalViews);
         List<String> outputs = new ArrayList<>(List.of(logits));
         outputs.addAll(runningAverages.batchValues());
         Map<String, INDArray> values = model.sd().output(inputs, outputs.toArray(String[]::new));

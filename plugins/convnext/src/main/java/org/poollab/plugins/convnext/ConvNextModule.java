@@ -58,7 +58,7 @@ final class ConvNextModule implements BackboneModule {
             }
         }
         int d = settings.dim();
-        SDVariable tokens = scope.sd().permute(x, 0, 2, 3, 1).reshape(-1, (long) grid.tokens(), d); // [B, hw, d]
+        SDVariable tokens = layers.tokensOf(scope.sd(), x, grid.tokens(), d); // [B, hw, d]
         return new Features(tokens, d, grid, Map.of(),
                 pooled -> layers.layerNorm(scope, "norm", pooled, 2, d, settings.lnEps()));
     }
@@ -78,7 +78,7 @@ final class ConvNextModule implements BackboneModule {
         SDVariable mixed = sd.cnn.depthWiseConv2d(x, depthwise, bias, Conv2DConfig.builder().kH(k).kW(k).sH(1).sW(1)
                 .pH(k / 2).pW(k / 2).paddingMode(PaddingMode.SAME).dataFormat("NCHW").build());
         int positions = height * width;
-        SDVariable rows = sd.permute(mixed, 0, 2, 3, 1).reshape(-1, positions, channels); // [B, hw, c]
+        SDVariable rows = layers.tokensOf(sd, mixed, positions, channels); // [B, hw, c]
         int hidden = (int) Math.round(channels * settings.mlpRatio());
         SDVariable layerScale = scope.parameter("gamma", scope.init().zeros(channels).addi(settings.layerScale()));
         SDVariable scaled = layers.normalisedMlp(scope, MLP, rows, positions, channels, hidden, settings.lnEps(),

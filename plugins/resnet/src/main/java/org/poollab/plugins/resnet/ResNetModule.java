@@ -17,10 +17,12 @@ import org.poollab.api.graph.Layers;
 /** A configured ResNet that adds itself to a graph (NCHW feature maps). */
 final class ResNetModule implements BackboneModule {
 
+    private final Layers layers;
     private final ResNetLayout layout;
     private final ResidualBlock blocks;
 
     ResNetModule(Layers layers, ResNetLayout layout, double bnEps, double bnMomentum) {
+        this.layers = layers;
         this.layout = layout;
         this.blocks = new ResidualBlock(layers, bnEps, bnMomentum);
     }
@@ -55,7 +57,7 @@ final class ResNetModule implements BackboneModule {
             }
         }
         int d = layout.featureDim();
-        SDVariable tokens = scope.sd().permute(x, 0, 2, 3, 1).reshape(-1, (long) grid.tokens(), d); // [B, hw, d]
+        SDVariable tokens = layers.tokensOf(scope.sd(), x, grid.tokens(), d); // [B, hw, d]
         return new Features(tokens, d, grid, Map.of(), UnaryOperator.identity());
     }
 
