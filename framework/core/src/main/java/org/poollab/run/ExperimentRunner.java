@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
@@ -28,7 +29,8 @@ import org.poollab.train.TrainingRun;
 
 /**
  * Runs an experiment file end to end: plugins → model → data → training → k-NN → MLflow. A sweep runs its points
- * one after another as child runs of one parent run; a failed point is recorded and the others still run.
+ * as child runs of one parent run, one after another or in parallel JVMs ({@link ParallelSweep}); a failed point
+ * is recorded and the others still run.
  */
 public final class ExperimentRunner {
 
@@ -59,15 +61,28 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Runs every point of the plan and prints each run's final metrics one per line and its MLflow URL.
+     * Runs every point of the plan, one after another in this JVM, and prints each run's final metrics one per line
+     * and its MLflow URL.
      *
      * @return the final metrics of the last run
      * @throws SweepFailedException if some points of a sweep failed (the others finished)
      */
     public Map<String, Double> run(ExperimentPlan plan, Path experimentFile) throws InterruptedException {
+        return run(plan, experimentFile, Optional.empty());
+    }
+
+    /**
+     * Runs every point of the plan; a sweep's points in parallel JVMs if {@code parallel} is given.
+     *
+     * @return the final metrics of the last run (empty for a parallel sweep: each JVM prints its own)
+     * @throws SweepFailedException if some points of a sweep failed (the others finished)
+     */
+    public Map<String, Double> run(ExperimentPlan plan, Path experimentFile, Optional<ParallelSweep> parallel)
+            throws InterruptedException {
         for (SweepPoint point : plan.points()) {
             resolve(registry, point.config()); // fail fast on any point's bad plugin parameters
         }
+        parallel.ifPresent(sweep -> sweep.checkMemory(plan));
         String uri = trackingUri(plan.points().get(0).config());
         out.println("MLflow: " + uri);
         if (!plan.isSweep()) {
@@ -83,14 +98,18 @@ public final class ExperimentRunner {
             parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
             Map<String, Double> last = Map.of();
             List<String> failures = new ArrayList<>();
-            for (int i = 0; i < plan.points().size(); i++) {
-                SweepPoint point = plan.points().get(i);
-                out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
-                try {
-                    last = runPoint(point, plan, experimentFile, uri, parent.runId());
-                } catch (RuntimeException e) {
-                    failures.add(point.label() + ": " + e.getMessage());
-                    out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
+            if (parallel.isPresent()) {
+                failures.addAll(parallel.get().run(plan, uri, parent.runId()));
+            } else {
+                for (int i = 0; i < plan.points().size(); i++) {
+                    SweepPoint point = plan.points().get(i);
+                    out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
+                    try {
+                        last = runPoint(point, plan, experimentFile, uri, parent.runId());
+                    } catch (RuntimeException e) {
+                        failures.add(point.label() + ": " + e.getMessage());
+                        out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
+                    }
                 }
             }
             if (!failures.isEmpty()) {
@@ -101,6 +120,25 @@ public final class ExperimentRunner {
             out.println("MLflow sweep: " + parent.url());
             return last;
         }
+    }
+
+    /**
+     * Runs one point of a sweep as a child of an existing parent run (the JVMs of a {@link ParallelSweep}).
+     *
+     * @param index the point, 0-based
+     * @param parentRunId the sweep's MLflow parent run
+     * @return the point's final metrics
+     * @throws ConfigException if the plan has no such point
+     */
+    public Map<String, Double> runSweepPoint(ExperimentPlan plan, Path experimentFile, int index,
+                                             String parentRunId) throws InterruptedException {
+        if (index < 0 || index >= plan.points().size()) {
+            throw new ConfigException(ParallelSweep.POINT_OPTION, "the sweep has points 0 to "
+                    + (plan.points().size() - 1) + ", not " + index);
+        }
+        SweepPoint point = plan.points().get(index);
+        resolve(registry, point.config());
+        return runPoint(point, plan, experimentFile, trackingUri(point.config()), parentRunId);
     }
 
     private Map<String, Double> runPoint(SweepPoint point, ExperimentPlan plan, Path experimentFile, String uri,
@@ -197,6 +235,8 @@ public final class ExperimentRunner {
             tags.put("host", "unknown");
         }
         tags.put("nd4j.natives", NativeBuild.current());
+        String threads = System.getenv("OMP_NUM_THREADS"); // results depend on it in the last bits
+        tags.put("omp.threads", threads == null || threads.isBlank() ? "default" : threads);
         return tags;
     }
 

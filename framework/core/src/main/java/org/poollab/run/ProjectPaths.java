@@ -56,6 +56,11 @@ public record ProjectPaths(Path home, Path plugins) {
         return matches.get(0);
     }
 
+    /** Where the JVMs of a parallel sweep write their console output. */
+    public Path logs() {
+        return home.resolve("logs");
+    }
+
     /** The MLflow server's folder (database, artifacts, state). */
     public Path mlflowHome() {
         return home.resolve("mlflow");

@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.tracking.MlflowClient;
 import org.poollab.tracking.MlflowHttp;
 
@@ -87,6 +94,75 @@ class CliIT {
         assertEquals(2, children, result.out());
         String parentRun = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + parent.group(1));
         assertTrue(parentRun.contains("sweep.pooling.id") && parentRun.contains("\"FINISHED\""), parentRun);
+    }
+
+    @Test
+    void aParallelSweepRunsItsPointsInSeparateJvmsAndRecordsTheFailedOne() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-parallel-sweep
+                data: {trainSubset: 640, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                pooling: {id: gem}
+                trainer: {epochs: 2, batchSize: 64, optimizer: {warmupFraction: 0, clipGrad: 0}}
+                eval: {batchSize: 100, knn: {k: [10]}}
+                sweep:
+                  trainer.optimizer.lr: [1.0e-3, 10]
+                  where: [{match: {trainer.optimizer.lr: 10}, set: {pooling.params.p: 100}}]
+                """); // the second point diverges as in aDivergingRun... below
+        Cli.Result result = cli.run("run", file.toString(), "--workers", "2");
+        assertEquals(1, result.code(), result.out() + result.err());
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertTrue(result.out().contains("2 at a time with " + threads + " thread(s) each"), result.out());
+        assertTrue(result.err().contains("1 of 2 sweep runs failed") && result.err().contains("the loss became"),
+                result.err());
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            String experimentId = client.getExperimentByName("it-parallel-sweep").orElseThrow().getExperimentId();
+            List<Run> runs = client.listRunInfos(experimentId).stream().map(info -> client.getRun(info.getRunId()))
+                    .toList();
+            assertEquals(3, runs.size());
+            Run parent = runs.stream().filter(run -> tag(run, "mlflow.parentRunId").isEmpty()).findFirst()
+                    .orElseThrow();
+            assertEquals(RunStatus.FAILED, parent.getInfo().getStatus());
+            List<RunStatus> children = new ArrayList<>();
+            for (Run run : runs) {
+                if (run != parent) {
+                    assertEquals(parent.getInfo().getRunId(), tag(run, "mlflow.parentRunId").orElseThrow());
+                    assertEquals(String.valueOf(threads), tag(run, "omp.threads").orElseThrow());
+                    children.add(run.getInfo().getStatus());
+                }
+            }
+            assertTrue(children.contains(RunStatus.FINISHED) && children.contains(RunStatus.FAILED), "" + children);
+        }
+        try (Stream<Path> logs = Files.list(cli.home().resolve("logs"))) {
+            assertEquals(2, logs.count(), "one console log per point");
+        }
+    }
+
+    @Test
+    void aParallelSweepThatCouldExhaustTheMemoryIsRefusedBeforeItStarts() throws Exception {
+        long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        Cli cli = new Cli(dir, SERVER.uri(), List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2g",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + machine));
+        Path file = cli.experiment("""
+                experiment: it-parallel-memory
+                data: {trainSubset: 200, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                sweep: {pooling.id: [gap, max]}
+                """);
+        Cli.Result result = cli.run("run", file.toString(), "--workers", "2");
+        assertEquals(2, result.code(), result.err());
+        assertTrue(result.err().contains("--workers: 2 runs at a time") && result.err().contains("--workers 1 or "),
+                result.err());
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            assertTrue(client.getExperimentByName("it-parallel-memory").isEmpty(), "a run was started");
+        }
+    }
+
+    private static Optional<String> tag(Run run, String key) {
+        return run.getData().getTagsList().stream().filter(tag -> tag.getKey().equals(key)).map(RunTag::getValue)
+                .findFirst();
     }
 
     @Test
