@@ -54,7 +54,6 @@ public final class SupervisedTrainer implements Trainer {
     public Map<String, Double> train(TrainingRun run) throws InterruptedException {
         ExperimentConfig config = run.config();
         ImageDataset train = run.data().train();
-        ImageDataset test = run.data().test();
         TrainingObserver observer = run.observer();
         Nd4j.getRandom().setSeed(config.seed());
         ModelGraph model = ModelGraph.build(run.spec(), DataType.FLOAT, config.seed());
@@ -64,29 +63,29 @@ public final class SupervisedTrainer implements Trainer {
         TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
         Preprocessing augmenting = Preprocessing.of(config.data(), true);
         Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
-        int firstEpoch = RunCheckpoints.firstEpoch(run);
         run.resumeFrom().ifPresent(checkpoint -> training.restore(checkpoint, MODEL));
-        Map<String, Double> last = Map.of();
-        for (int epoch = firstEpoch; epoch < trainer.epochs(); epoch++) {
-            try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, trainer.batchSize(),
-                    trainer.labelSmoothing(), model.stochasticInputs(), config.seed(), epoch)) {
-                runEpoch(training, model, batches, epoch, trainer, schedules, observer);
+        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
+            @Override
+            public void train(int epoch) throws InterruptedException {
+                try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting,
+                        trainer.batchSize(), trainer.labelSmoothing(), model.stochasticInputs(), config.seed(),
+                        epoch)) {
+                    runEpoch(training, model, batches, epoch, trainer, schedules, observer);
+                }
             }
-            RunCheckpoints.write(run, RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch)
-                    .arrays(MODEL, training.weights())
-                    .arrays(TrainingGraph.OPTIMIZER, training.optimizerState()), epoch + 1);
-            boolean finalEpoch = epoch == trainer.epochs() - 1;
-            if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
-                last = evaluation.evaluate(model, train, test);
-                observer.onEvaluation(epoch + 1, last);
+
+            @Override
+            public Checkpoint checkpoint(int epoch) {
+                return RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch)
+                        .arrays(MODEL, training.weights())
+                        .arrays(TrainingGraph.OPTIMIZER, training.optimizerState());
             }
-        }
-        if (last.isEmpty()) { // resumed after the last epoch's checkpoint: only the evaluation was missing
-            last = evaluation.evaluate(model, train, test);
-            observer.onEvaluation(trainer.epochs(), last);
-        }
-        AttentionArtifact.log(evaluation, model, test, run);
-        return last;
+
+            @Override
+            public ModelGraph evaluatedModel() {
+                return model;
+            }
+        });
     }
 
     /**

@@ -14,8 +14,9 @@ import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
-import org.poollab.train.AttentionArtifact;
+import org.poollab.model.ModelGraph;
 import org.poollab.train.Checkpoint;
+import org.poollab.train.EpochLoop;
 import org.poollab.train.ProgressBar;
 import org.poollab.train.RunCheckpoints;
 import org.poollab.train.StepLog;
@@ -55,26 +56,30 @@ public final class DinoTrainer implements Trainer {
         DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
         Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
 
-        int firstEpoch = RunCheckpoints.firstEpoch(run);
         run.resumeFrom().ifPresent(pair::restore);
-        Map<String, Double> last = Map.of();
-        for (int epoch = firstEpoch; epoch < trainer.epochs(); epoch++) {
-            try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, epoch, trainer.batchSize())) {
-                runEpoch(pair, run, epoch, batches);
+        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
+            @Override
+            public void train(int epoch) throws InterruptedException {
+                try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, epoch, trainer.batchSize())) {
+                    runEpoch(pair, run, epoch, batches);
+                }
             }
-            writeCheckpoint(run, epoch, pair, (epoch + 1) * stepsPerEpoch);
-            boolean finalEpoch = epoch == trainer.epochs() - 1;
-            if (finalEpoch || (epoch + 1) % config.eval().everyEpochs() == 0) {
-                last = evaluation.evaluate(pair.teacherModel(), train, run.data().test());
-                run.observer().onEvaluation(epoch + 1, last);
+
+            @Override
+            public Checkpoint checkpoint(int epoch) {
+                Checkpoint checkpoint = RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch);
+                Map<String, Map<String, INDArray>> state = pair.state();
+                for (String group : DinoPair.STATE_GROUPS) {
+                    checkpoint = checkpoint.arrays(group, state.get(group));
+                }
+                return checkpoint;
             }
-        }
-        if (last.isEmpty()) { // resumed after the last epoch's checkpoint: only the evaluation was missing
-            last = evaluation.evaluate(pair.teacherModel(), train, run.data().test());
-            run.observer().onEvaluation(trainer.epochs(), last);
-        }
-        AttentionArtifact.log(evaluation, pair.teacherModel(), run.data().test(), run);
-        return last;
+
+            @Override
+            public ModelGraph evaluatedModel() {
+                return pair.teacherModel();
+            }
+        });
     }
 
     /** One epoch with a progress bar and the health metrics every {@code logEvery} steps. */
@@ -109,14 +114,5 @@ public final class DinoTrainer implements Trainer {
         metrics.put("momentum", momentum);
         metrics.put("teacher_temp", schedules.teacherTemp().at(step));
         return metrics;
-    }
-
-    private static void writeCheckpoint(TrainingRun run, int epoch, DinoPair pair, int nextStep) {
-        Checkpoint checkpoint = RunCheckpoints.start(run, epoch + 1, nextStep);
-        Map<String, Map<String, INDArray>> state = pair.state();
-        for (String group : DinoPair.STATE_GROUPS) {
-            checkpoint = checkpoint.arrays(group, state.get(group));
-        }
-        RunCheckpoints.write(run, checkpoint, epoch + 1);
     }
 }
