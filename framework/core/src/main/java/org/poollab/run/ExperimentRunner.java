@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.poollab.bench.PeakMemory;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentPlan;
@@ -33,6 +34,9 @@ import org.poollab.train.TrainingRun;
  * is recorded and the others still run.
  */
 public final class ExperimentRunner {
+
+    /** Metric: the run's peak resident memory in GB (10^9 bytes), logged at its end. */
+    public static final String PEAK_MEMORY = "peak_rss_gb";
 
     private final ComponentRegistry registry;
     private final Map<String, Trainer> trainers;
@@ -193,8 +197,13 @@ public final class ExperimentRunner {
         Trainer trainer = trainers.get(config.trainer().id());
         DataSource data = DataSource.load(config.data(), config.seed());
         try {
-            Map<String, Double> metrics = trainer.train(new TrainingRun(spec, data, config, configText, checkpoints,
-                    run, resumeFrom));
+            Map<String, Double> metrics = new LinkedHashMap<>(trainer.train(new TrainingRun(spec, data, config,
+                    configText, checkpoints, run, resumeFrom)));
+            long peak = PeakMemory.residentBytes(); // counts ND4J's native buffers, unlike the JVM's own figures
+            if (peak > 0) {
+                metrics.put(PEAK_MEMORY, peak / 1e9);
+                run.logMetrics(config.trainer().epochs(), Map.of(PEAK_MEMORY, peak / 1e9));
+            }
             run.finish();
             metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
             out.println("MLflow run: " + run.url());

@@ -64,6 +64,10 @@ class CliIT {
         String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + url.group(1));
         assertTrue(run.contains("\"FINISHED\""), run);
         assertTrue(run.contains("knn_top1_k20") && run.contains("\"loss\""), run);
+        Matcher peak = Pattern.compile("peak_rss_gb = ([0-9.]+)").matcher(result.out());
+        assertTrue(peak.find() && run.contains("peak_rss_gb"), "no peak memory: " + result.out());
+        assertTrue(Double.parseDouble(peak.group(1)) > 0.2 && Double.parseDouble(peak.group(1)) < 4,
+                "peak RSS " + peak.group(1) + " GB is outside what a tiny run under a 3 GB cap can hold");
         String artifacts = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/artifacts/list?run_id=" + url.group(1)
                 + "&path=attention");
         assertTrue(artifacts.contains("attention-grid.png"), "no attention grid with the run: " + artifacts);
