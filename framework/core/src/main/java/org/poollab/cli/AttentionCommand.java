@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** {@code poollab attention --run ID | --checkpoint F}: a trained model's attention grid on test images, as PNG. */
 @Command(name = "attention", description = "Render test images with the attention maps of a checkpoint's model "
-        + "(DINO: the teacher) as a PNG grid with the 60%-mass region outlined.")
+        + "(DINO: the teacher) as a PNG grid with the 60%%-mass region outlined.")
 final class AttentionCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
