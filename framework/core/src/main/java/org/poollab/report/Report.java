@@ -18,8 +18,9 @@ import org.poollab.tracking.TrackingException;
 
 /**
  * {@code poollab report <experiment>}: the experiment's runs, searched on the MLflow server, as
- * {@code index.html} and {@code report.md} with a table of runs, mean ± standard deviation over seeds, a k-NN bar
- * chart per pooling, training curves and the attention grids side by side. The report is also uploaded to the
+ * {@code index.html} and {@code report.md} with a table of runs, mean ± standard deviation over seeds, the k-NN
+ * scores after each evaluated epoch, a k-NN bar chart per pooling, training curves and the attention grids side by
+ * side. The report is also uploaded to the
  * newest sweep parent run of the experiment (artifacts {@code report/...}).
  */
 public final class Report {
@@ -62,9 +63,10 @@ public final class Report {
             ReportPage page = new ReportPage(experiment, runs);
             Map<String, String> charts = charts(source, page, runs, folder);
             Map<String, String> attention = attentionGrids(runs, folder);
+            List<EpochScores> epochs = EpochScores.read(source, runs, page.knnColumns());
             Path index = folder.resolve("index.html");
-            Files.writeString(index, page.html(charts, attention));
-            Files.writeString(folder.resolve("report.md"), page.markdown(charts, attention));
+            Files.writeString(index, page.html(charts, attention, epochs));
+            Files.writeString(folder.resolve("report.md"), page.markdown(charts, attention, epochs));
             all.stream().filter(RunSummary::isSweepParent).reduce((first, second) -> second)
                     .ifPresent(parent -> upload(parent, folder));
             return index;

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 final class ReportPage {
 
     private static final Pattern KNN = Pattern.compile("knn_top1_k(\\d+)");
+    private static final String EPOCHS_TITLE = "k-NN after each evaluated epoch";
 
     private final String experiment;
     private final List<RunSummary> runs;
@@ -48,10 +49,16 @@ final class ReportPage {
         return groups;
     }
 
-    private List<String> metricColumns() {
+    /** The k-NN metrics logged by any run: top-1 for every k, then top-5 for every k. */
+    List<String> knnColumns() {
         List<String> columns = new ArrayList<>();
         ks.forEach(k -> columns.add("knn_top1_k" + k));
         ks.forEach(k -> columns.add("knn_top5_k" + k));
+        return columns;
+    }
+
+    private List<String> metricColumns() {
+        List<String> columns = new ArrayList<>(knnColumns());
         columns.add("attention_jaccard");
         return columns;
     }
@@ -59,8 +66,9 @@ final class ReportPage {
     /**
      * @param charts chart file names (relative) with their captions
      * @param attention run id to the relative path of its attention grid
+     * @param epochs every evaluation of every run (a table when some run was evaluated more than once)
      */
-    String html(Map<String, String> charts, Map<String, String> attention) {
+    String html(Map<String, String> charts, Map<String, String> attention, List<EpochScores> epochs) {
         StringBuilder out = new StringBuilder();
         out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>PoolLab report: ")
                 .append(escape(experiment)).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
@@ -70,31 +78,15 @@ final class ReportPage {
         out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runs.size())
                 .append(" runs, read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
                         + "percent, wall time in minutes.</p>\n");
-        out.append("<h2>Runs</h2>\n<table id=\"runs\">\n<tr>");
-        for (String head : runHeader()) {
-            out.append("<th class=\"l\">").append(escape(head)).append("</th>");
+        out.append("<h2>Runs</h2>\n");
+        htmlTable(out, "runs", "run", runHeader(), runRows());
+        out.append("<h2>Mean ± standard deviation over seeds</h2>\n");
+        htmlTable(out, "groups", "group", groupHeader(), groupRows());
+        if (EpochScores.anyRunHasSeveral(epochs)) {
+            out.append("<h2>").append(EPOCHS_TITLE).append("</h2>\n");
+            htmlTable(out, "epochs", "epoch", epochHeader(), epochRows(epochs));
         }
-        out.append("</tr>\n");
-        for (RunSummary run : runs) {
-            List<String> cells = runCells(run);
-            out.append("<tr class=\"run\"><td class=\"l\"><a href=\"").append(escape(run.url())).append("\">")
-                    .append(escape(cells.get(0))).append("</a></td>");
-            for (String cell : cells.subList(1, cells.size())) {
-                out.append("<td>").append(escape(cell)).append("</td>");
-            }
-            out.append("</tr>\n");
-        }
-        out.append("</table>\n<h2>Mean ± standard deviation over seeds</h2>\n<table id=\"groups\">\n<tr>");
-        for (String head : groupHeader()) {
-            out.append("<th class=\"l\">").append(escape(head)).append("</th>");
-        }
-        out.append("</tr>\n");
-        for (List<String> row : groupRows()) {
-            out.append("<tr><td class=\"l\">").append(escape(row.get(0))).append("</td>");
-            row.subList(1, row.size()).forEach(cell -> out.append("<td>").append(escape(cell)).append("</td>"));
-            out.append("</tr>\n");
-        }
-        out.append("</table>\n<h2>Charts</h2>\n");
+        out.append("<h2>Charts</h2>\n");
         charts.forEach((file, caption) -> out.append("<figure><img src=\"").append(escape(file)).append("\" alt=\"")
                 .append(escape(caption)).append("\"><figcaption>").append(escape(caption))
                 .append("</figcaption></figure>\n"));
@@ -118,16 +110,16 @@ final class ReportPage {
     }
 
     /** The same tables as Markdown, with the charts and attention grids as image links. */
-    String markdown(Map<String, String> charts, Map<String, String> attention) {
+    String markdown(Map<String, String> charts, Map<String, String> attention, List<EpochScores> epochs) {
         StringBuilder out = new StringBuilder("# " + experiment + "\n\n" + runs.size() + " runs, read from MLflow. "
                 + "k-NN top-1/top-5 in percent, attention Jaccard in percent, wall time in minutes.\n\n## Runs\n\n");
-        table(out, runHeader(), runs.stream().map(run -> {
-            List<String> cells = new ArrayList<>(runCells(run));
-            cells.set(0, "[" + cells.get(0) + "](" + run.url() + ")");
-            return cells;
-        }).toList());
+        markdownTable(out, runHeader(), runRows());
         out.append("\n## Mean ± standard deviation over seeds\n\n");
-        table(out, groupHeader(), groupRows());
+        markdownTable(out, groupHeader(), groupRows());
+        if (EpochScores.anyRunHasSeveral(epochs)) {
+            out.append("\n## ").append(EPOCHS_TITLE).append("\n\n");
+            markdownTable(out, epochHeader(), epochRows(epochs));
+        }
         out.append("\n## Charts\n\n");
         charts.forEach((file, caption) -> out.append("![").append(caption).append("](").append(file).append(")\n\n"));
         out.append("## Attention maps\n\n");
@@ -148,13 +140,31 @@ final class ReportPage {
         return head;
     }
 
-    private List<String> runCells(RunSummary run) {
-        List<String> cells = new ArrayList<>(List.of(run.name(), run.pooling(), run.backbone(), run.trainer(),
-                run.seed(), run.status()));
-        metricColumns().forEach(column -> cells.add(number(run.metric(column))));
-        cells.add(number(run.seconds() / 60));
-        cells.add(number(run.metric("img_per_s")));
-        return cells;
+    private List<Row> runRows() {
+        return runs.stream().map(run -> {
+            List<String> cells = new ArrayList<>(List.of(run.name(), run.pooling(), run.backbone(), run.trainer(),
+                    run.seed(), run.status()));
+            metricColumns().forEach(column -> cells.add(number(run.metric(column))));
+            cells.add(number(run.seconds() / 60));
+            cells.add(number(run.metric("img_per_s")));
+            return new Row(cells, run.url());
+        }).toList();
+    }
+
+    private List<String> epochHeader() {
+        List<String> head = new ArrayList<>(List.of("run", "pooling / backbone / trainer", "seed", "epoch"));
+        head.addAll(knnColumns());
+        return head;
+    }
+
+    private List<Row> epochRows(List<EpochScores> epochs) {
+        return epochs.stream().map(scores -> {
+            RunSummary run = scores.run();
+            List<String> cells = new ArrayList<>(List.of(run.name(), run.group(), run.seed(),
+                    String.valueOf(scores.epoch())));
+            knnColumns().forEach(column -> cells.add(number(scores.metric(column))));
+            return new Row(cells, run.url());
+        }).toList();
     }
 
     private List<String> groupHeader() {
@@ -163,8 +173,8 @@ final class ReportPage {
         return head;
     }
 
-    private List<List<String>> groupRows() {
-        List<List<String>> rows = new ArrayList<>();
+    private List<Row> groupRows() {
+        List<Row> rows = new ArrayList<>();
         groups().forEach((group, members) -> {
             List<String> row = new ArrayList<>(List.of(group, String.valueOf(members.size())));
             for (String column : metricColumns()) {
@@ -172,16 +182,41 @@ final class ReportPage {
                 row.add(stats.count() == 0 ? "–" : stats.count() == 1 ? number(stats.mean())
                         : number(stats.mean()) + " ± " + number(stats.deviation()));
             }
-            rows.add(row);
+            rows.add(new Row(row, null));
         });
         return rows;
     }
 
-    private static void table(StringBuilder out, List<String> head, List<List<String>> rows) {
+    /** A table row; its first cell links to {@code link} unless that is null. */
+    private record Row(List<String> cells, String link) {
+    }
+
+    private static void htmlTable(StringBuilder out, String id, String rowClass, List<String> head, List<Row> rows) {
+        out.append("<table id=\"").append(id).append("\">\n<tr>");
+        head.forEach(cell -> out.append("<th class=\"l\">").append(escape(cell)).append("</th>"));
+        out.append("</tr>\n");
+        for (Row row : rows) {
+            String first = escape(row.cells().get(0));
+            out.append("<tr class=\"").append(rowClass).append("\"><td class=\"l\">").append(row.link() == null
+                    ? first : "<a href=\"" + escape(row.link()) + "\">" + first + "</a>").append("</td>");
+            row.cells().subList(1, row.cells().size())
+                    .forEach(cell -> out.append("<td>").append(escape(cell)).append("</td>"));
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
+    private static void markdownTable(StringBuilder out, List<String> head, List<Row> rows) {
         out.append("| ").append(String.join(" | ", head)).append(" |\n|");
         head.forEach(h -> out.append("---|"));
         out.append('\n');
-        rows.forEach(row -> out.append("| ").append(String.join(" | ", row)).append(" |\n"));
+        for (Row row : rows) {
+            List<String> cells = new ArrayList<>(row.cells());
+            if (row.link() != null) {
+                cells.set(0, "[" + cells.get(0) + "](" + row.link() + ")");
+            }
+            out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
     }
 
     private static String number(double value) {
