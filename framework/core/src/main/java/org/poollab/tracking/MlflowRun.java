@@ -273,6 +273,8 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             }
             ended = true;
         }
+        warnings.println("poollab: stopped; MLflow run " + runId() + " is marked KILLED. If it wrote an epoch "
+                + "checkpoint, './poollab resume " + runId() + "' continues it from the newest one.");
         end(RunStatus.KILLED, "the process was stopped before the run ended", KILLED_WAIT);
     }
 

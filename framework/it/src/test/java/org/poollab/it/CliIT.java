@@ -191,6 +191,8 @@ class CliIT {
             List<RunInfo> runs = client.listRunInfos(experimentId);
             assertEquals(1, runs.size());
             assertEquals(RunStatus.KILLED, runs.get(0).getStatus());
+            assertTrue(cli.errFile().contains("./poollab resume " + runs.get(0).getRunId()),
+                    "the stop says how to continue: " + cli.errFile());
         }
     }
 
