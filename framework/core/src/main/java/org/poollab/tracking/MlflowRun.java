@@ -202,7 +202,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     }
 
     @Override
-    public void onEvaluation(int epoch, Map<String, Double> metrics) {
+    public void onEpochMetrics(int epoch, Map<String, Double> metrics) {
         logMetrics(epoch, metrics);
     }
 

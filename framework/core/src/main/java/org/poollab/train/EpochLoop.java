@@ -6,10 +6,13 @@ import org.poollab.model.ModelGraph;
 
 /**
  * The epoch loop every trainer shares: from the first epoch not yet done (resume), train an epoch, write its
- * checkpoint, evaluate every {@code eval.everyEpochs} epochs and after the last, and log the attention grid at the
- * end.
+ * checkpoint, log its wall time ({@code epoch_minutes}, training and checkpoint), evaluate every
+ * {@code eval.everyEpochs} epochs and after the last, and log the attention grid at the end.
  */
 public final class EpochLoop {
+
+    /** The metric of an epoch's wall time in minutes (training and checkpoint, no evaluation). */
+    public static final String EPOCH_MINUTES = "epoch_minutes";
 
     /** What a trainer does in the loop. */
     public interface Epochs {
@@ -38,8 +41,10 @@ public final class EpochLoop {
         int everyEpochs = run.config().eval().everyEpochs();
         Map<String, Double> last = Map.of();
         for (int epoch = RunCheckpoints.firstEpoch(run); epoch < total; epoch++) {
+            long start = System.nanoTime();
             epochs.train(epoch);
             RunCheckpoints.write(run, epochs.checkpoint(epoch), epoch + 1);
+            run.observer().onEpochMetrics(epoch + 1, Map.of(EPOCH_MINUTES, (System.nanoTime() - start) / 6e10));
             if (epoch == total - 1 || (epoch + 1) % everyEpochs == 0) {
                 last = evaluate(run, evaluation, epochs, epoch + 1);
             }
@@ -55,7 +60,7 @@ public final class EpochLoop {
                                                 int epochsDone) {
         Map<String, Double> metrics = evaluation.evaluate(epochs.evaluatedModel(), run.data().train(),
                 run.data().test());
-        run.observer().onEvaluation(epochsDone, metrics);
+        run.observer().onEpochMetrics(epochsDone, metrics);
         return metrics;
     }
 }

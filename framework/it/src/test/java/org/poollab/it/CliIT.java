@@ -64,6 +64,9 @@ class CliIT {
         String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + url.group(1));
         assertTrue(run.contains("\"FINISHED\""), run);
         assertTrue(run.contains("knn_top1_k20") && run.contains("\"loss\""), run);
+        Matcher minutes = Pattern.compile("\"key\":\\s*\"epoch_minutes\",\\s*\"value\":\\s*([0-9.eE-]+)").matcher(run);
+        assertTrue(minutes.find() && Double.parseDouble(minutes.group(1)) > 0
+                && Double.parseDouble(minutes.group(1)) < 30, "the epoch's wall time is logged: " + run);
         Matcher peak = Pattern.compile("peak_rss_gb = ([0-9.]+)").matcher(result.out());
         assertTrue(peak.find() && run.contains("peak_rss_gb"), "no peak memory: " + result.out());
         assertTrue(Double.parseDouble(peak.group(1)) > 0.2 && Double.parseDouble(peak.group(1)) < 4,
