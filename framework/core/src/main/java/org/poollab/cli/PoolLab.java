@@ -5,11 +5,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code poollab <command>}: the command-line entry point. */
-@Command(name = "poollab", mixinStandardHelpOptions = true, version = "PoolLab 0.1.0",
+/** {@code poollab <command>}: the command-line entry point; {@code --help} works on every command. */
+@Command(name = "poollab", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "PoolLab 0.1.0",
         description = "Research on pooling: SimPool, GAP, [CLS] and more as plugins; YAML experiments; MLflow.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
-                AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class})
+                AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
 
     @Override
