@@ -91,7 +91,7 @@ public final class Report {
         page.groups().forEach((group, members) -> byGroup.put(group,
                 members.stream().map(run -> run.metric(headline)).toList()));
         ReportCharts.bars(folder.resolve("charts/knn-top1.png"), "k-NN top-1, k = " + page.headlineK()
-                + " (mean ± sd over seeds)", "top-1 %", byGroup);
+                + " (mean ± sd over seeds, finished runs)", "top-1 %", byGroup);
         charts.put("charts/knn-top1.png", "k-NN top-1 at k = " + page.headlineK() + " per pooling / backbone / trainer");
         Map<String, List<double[]>> loss = new LinkedHashMap<>();
         Map<String, List<double[]>> knn = new LinkedHashMap<>();

@@ -14,6 +14,8 @@ final class ReportPage {
 
     private static final Pattern KNN = Pattern.compile("knn_top1_k(\\d+)");
     private static final String EPOCHS_TITLE = "k-NN after each evaluated epoch";
+    private static final String GROUPS_TITLE = "Mean ± standard deviation over seeds (finished runs)";
+    private static final String FINISHED = "FINISHED";
 
     private final String experiment;
     private final List<RunSummary> runs;
@@ -42,11 +44,22 @@ final class ReportPage {
         return ks.contains(20) ? 20 : ks.isEmpty() ? 20 : ks.get(0);
     }
 
-    /** Runs grouped by pooling / backbone / trainer (seeds pooled), in first-seen order. */
+    /**
+     * Finished runs grouped by pooling / backbone / trainer (seeds pooled), in first-seen order. Killed, failed and
+     * running runs are left out: their metrics stop at whichever epoch they reached.
+     */
     Map<String, List<RunSummary>> groups() {
         Map<String, List<RunSummary>> groups = new LinkedHashMap<>();
-        runs.forEach(run -> groups.computeIfAbsent(run.group(), g -> new ArrayList<>()).add(run));
+        runs.stream().filter(run -> run.status().equals(FINISHED))
+                .forEach(run -> groups.computeIfAbsent(run.group(), g -> new ArrayList<>()).add(run));
         return groups;
+    }
+
+    /** "1 run", "5 runs" or "5 runs (3 finished)": the page's opening words. */
+    private String runCount() {
+        long finished = runs.stream().filter(run -> run.status().equals(FINISHED)).count();
+        return runs.size() + (runs.size() == 1 ? " run" : " runs")
+                + (finished == runs.size() ? "" : " (" + finished + " finished)");
     }
 
     /** The k-NN metrics logged by any run: top-1 for every k, then top-5 for every k. */
@@ -75,12 +88,12 @@ final class ReportPage {
                         + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
                         + "text-align:right}td.l,th.l{text-align:left}figure{display:inline-block;margin:8px}"
                         + "figcaption{font-size:12px}img{max-width:100%}</style></head>\n<body>\n");
-        out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runs.size())
-                .append(" runs, read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
+        out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runCount())
+                .append(", read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
                         + "percent, wall time in minutes.</p>\n");
         out.append("<h2>Runs</h2>\n");
         htmlTable(out, "runs", "run", runHeader(), runRows());
-        out.append("<h2>Mean ± standard deviation over seeds</h2>\n");
+        out.append("<h2>").append(GROUPS_TITLE).append("</h2>\n");
         htmlTable(out, "groups", "group", groupHeader(), groupRows());
         if (EpochScores.anyRunHasSeveral(epochs)) {
             out.append("<h2>").append(EPOCHS_TITLE).append("</h2>\n");
@@ -111,10 +124,10 @@ final class ReportPage {
 
     /** The same tables as Markdown, with the charts and attention grids as image links. */
     String markdown(Map<String, String> charts, Map<String, String> attention, List<EpochScores> epochs) {
-        StringBuilder out = new StringBuilder("# " + experiment + "\n\n" + runs.size() + " runs, read from MLflow. "
+        StringBuilder out = new StringBuilder("# " + experiment + "\n\n" + runCount() + ", read from MLflow. "
                 + "k-NN top-1/top-5 in percent, attention Jaccard in percent, wall time in minutes.\n\n## Runs\n\n");
         markdownTable(out, runHeader(), runRows());
-        out.append("\n## Mean ± standard deviation over seeds\n\n");
+        out.append("\n## ").append(GROUPS_TITLE).append("\n\n");
         markdownTable(out, groupHeader(), groupRows());
         if (EpochScores.anyRunHasSeveral(epochs)) {
             out.append("\n## ").append(EPOCHS_TITLE).append("\n\n");
