@@ -29,14 +29,18 @@ class RunningAveragesTest {
     private static final double MOMENTUM = 0.1;
     private static final OptimizerConfig ADAM = new OptimizerConfig(1, 0, 0, 0, 0, 0, 0.9, 0.999, 1e-8);
 
-    /** x {@code [B, C, 2, 2]} -> batch norm -> per-sample loss {@code sum(y * w)}; w trainable. */
+    /** x {@code [B, C, side, side]} -> batch norm -> per-sample loss {@code sum(y * w)}; w trainable. */
     private record Net(GraphScope scope, SDVariable normalised, SDVariable perSample) {
         static Net build() {
+            return build(SIDE);
+        }
+
+        static Net build(int side) {
             SameDiff sd = SameDiff.create();
             GraphScope scope = GraphScope.root(sd, DataType.FLOAT, 0);
-            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, C, SIDE, SIDE);
+            SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, C, side, side);
             SDVariable y = new Layers().batchNorm(scope, "bn", x, C, EPS, MOMENTUM);
-            SDVariable w = sd.var("w", Nd4j.ones(DataType.FLOAT, 1, C, SIDE, SIDE));
+            SDVariable w = sd.var("w", Nd4j.ones(DataType.FLOAT, 1, C, side, side));
             return new Net(scope, y, y.mul(w).sum(1, 2, 3));
         }
 
@@ -136,5 +140,27 @@ class RunningAveragesTest {
         CheckpointWeights.assign("model", saved, restored.weights());
         assertEquals(saved.get("bn/running_var"), fresh.scope().sd().getArrForVarName("bn/running_var"),
                 "a checkpoint restores the running averages into the graph's constants");
+    }
+
+    /** One image of 1 x 1 pixels: one value per channel, whose unbiased variance would divide by n - 1 = 0. */
+    @Test
+    void aSingleValuePerChannelStaysFiniteAndEvaluationStillUsesTheRunningAverages() {
+        Net net = Net.build(1);
+        INDArray x = Nd4j.createFromArray(2.5f, -1f).reshape(1, C, 1, 1);
+        net.scope().sd().getArrForVarName("bn/running_mean").assign(Nd4j.createFromArray(1f, -2f));
+        net.scope().sd().getArrForVarName("bn/running_var").assign(Nd4j.createFromArray(4f, 0.25f));
+        Map<String, INDArray> evaluation = new java.util.HashMap<>(StochasticMasks.evaluation(
+                net.scope().stochasticInputs(), in -> 1));
+        evaluation.put("x", x);
+        INDArray z = net.normalised().eval(evaluation);
+        assertEquals((2.5 - 1) / Math.sqrt(4 + EPS), z.getDouble(0, 0, 0, 0), 1e-5, "evaluation, channel 0");
+        assertEquals((-1 + 2) / Math.sqrt(0.25 + EPS), z.getDouble(0, 1, 0, 0), 1e-5, "evaluation, channel 1");
+
+        Map<String, INDArray> training = new java.util.HashMap<>(StochasticMasks.training(
+                net.scope().stochasticInputs(), in -> 1, new SplittableRandom(0)));
+        training.put("x", x);
+        INDArray y = net.normalised().eval(training);
+        assertEquals(0, y.getDouble(0, 0, 0, 0), 1e-6, "x - mean = 0 with a single value: the output is the bias");
+        assertEquals(0, y.getDouble(0, 1, 0, 0), 1e-6);
     }
 }

@@ -143,7 +143,9 @@ public class Layers {
      * training ({@link GraphScope#trainingFlag} = 1) it normalises with the batch's mean and biased variance over
      * {@code (B, h, w)} and updates running averages of the mean and the unbiased variance (PyTorch's
      * {@code BatchNorm2d}); in evaluation (flag 0) it normalises with those running averages. The running
-     * averages are {@code <name>/running_mean} and {@code <name>/running_var}, shape {@code [c]}.
+     * averages are {@code <name>/running_mean} and {@code <name>/running_var}, shape {@code [c]}. A batch with a
+     * single value per channel ({@code B h w = 1}, where PyTorch refuses to train) has variance 0 rather than the
+     * NaN of dividing by {@code n - 1 = 0}, so evaluating one 1x1 map still uses the running averages.
      *
      * @param x {@code [B, c, h, w]}
      * @param momentum weight of each batch in the running averages (PyTorch: 0.1)
@@ -159,7 +161,8 @@ public class Layers {
         SDVariable deviation = x.sub(batchMean.reshape(1, channels, 1, 1));
         // n = B h w values per channel, known only when the graph runs; no gradient flows into it
         SDVariable count = sd.prod(sd.shape(x).castTo(scope.dataType())).div((double) channels);
-        SDVariable unbiased = deviation.mul(deviation).sum(0, 2, 3).mul(count.sub(1.0).rdiv(1.0)); // [c]
+        SDVariable unbiased = deviation.mul(deviation).sum(0, 2, 3)
+                .mul(sd.scalarMax(count.sub(1.0), 1.0).rdiv(1.0)); // [c]
         SDVariable batchVariance = unbiased.mul(count.rdiv(1.0).rsub(1.0)); // biased: (n - 1) / n of it
         SDVariable runningMean = layer.runningAverage("running_mean", layer.init().zeros(channels), batchMean,
                 momentum);
