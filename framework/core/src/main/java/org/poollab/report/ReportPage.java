@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 final class ReportPage {
 
     private static final Pattern KNN = Pattern.compile("knn_top1_k(\\d+)");
+    /** Cells aligned right: numbers, "mean ± sd" and the dash of a missing value. */
+    private static final Pattern NUMERIC = Pattern.compile("[-–0-9.± ]+");
     private static final String EPOCHS_TITLE = "k-NN after each evaluated epoch";
     private static final String GROUPS_TITLE = "Mean ± standard deviation over seeds (finished runs)";
     private static final String FINISHED = "FINISHED";
@@ -212,8 +214,8 @@ final class ReportPage {
             String first = escape(row.cells().get(0));
             out.append("<tr class=\"").append(rowClass).append("\"><td class=\"l\">").append(row.link() == null
                     ? first : "<a href=\"" + escape(row.link()) + "\">" + first + "</a>").append("</td>");
-            row.cells().subList(1, row.cells().size())
-                    .forEach(cell -> out.append("<td>").append(escape(cell)).append("</td>"));
+            row.cells().subList(1, row.cells().size()).forEach(cell -> out.append(NUMERIC.matcher(cell).matches()
+                    ? "<td>" : "<td class=\"l\">").append(escape(cell)).append("</td>"));
             out.append("</tr>\n");
         }
         out.append("</table>\n");

@@ -33,4 +33,13 @@ class ReportPageTest {
         ReportPage page = new ReportPage("e", List.of(run("a", "FINISHED", 0, 70)));
         assertTrue(page.markdown(Map.of(), Map.of(), List.of()).contains("1 run, read from MLflow"));
     }
+
+    @Test
+    void textCellsAreAlignedLeftAndNumbersRight() {
+        ReportPage page = new ReportPage("e", List.of(run("a", "FINISHED", 0, 70), run("b", "FINISHED", 1, 72)));
+        String html = page.html(Map.of(), Map.of(), List.of());
+        assertTrue(html.contains("<td class=\"l\">simpool</td><td class=\"l\">vit</td><td class=\"l\">dino</td>"
+                + "<td>0</td><td class=\"l\">FINISHED</td><td>70.00</td>"), html);
+        assertTrue(html.contains("<td>71.00 ± 1.41</td>"), html);
+    }
 }
