@@ -1,35 +1,53 @@
 package org.poollab.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.poollab.config.ExperimentLoader;
+import org.poollab.config.ExperimentPlan;
 import org.poollab.run.ExperimentRunner;
+import org.poollab.run.ParallelSweep;
+import org.poollab.run.SweepRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code poollab resume <run id | run folder>}: continue a stopped run from its newest checkpoint. */
+/** {@code poollab resume <run id | run folder | sweep id>}: continue a stopped run or sweep. */
 @Command(name = "resume", description = "Continue a stopped run from its newest epoch checkpoint, under the same "
-        + "MLflow run id (the config is read from the checkpoint).")
+        + "MLflow run id (the config is read from the checkpoint); or a stopped sweep, under its parent run.")
 final class ResumeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "RUN", description = "the MLflow run id, or the run's checkpoint folder "
-            + "(<POOLLAB_HOME>/checkpoints/<experiment>/<run id>)")
+    @Parameters(index = "0", paramLabel = "RUN", description = "the MLflow run id, the run's checkpoint folder "
+            + "(<POOLLAB_HOME>/checkpoints/<experiment>/<run id>), or a sweep's parent run id")
     String run;
+
+    @Option(names = "--workers", paramLabel = "N", description = "for a sweep: run its remaining points N at a "
+            + "time, each in its own JVM (default 1)")
+    int workers = 1;
 
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
     @Override
     public Integer call() throws Exception {
-        return resume(run);
+        return resume(run, workers, debug);
     }
 
-    /** Resumes a run (also {@code poollab run --resume RUN}); returns the exit code. */
-    static int resume(String run) throws Exception {
+    /** Resumes a run or a sweep (also {@code poollab run --resume RUN}); returns the exit code. */
+    static int resume(String run, int workers, boolean debug) throws Exception {
         try (Environment environment = new Environment()) {
-            Path folder = environment.paths.runFolder(run);
-            new ExperimentRunner(environment.registry, environment.trainers(), environment.paths, System.out)
-                    .resume(folder);
+            ExperimentRunner runner = new ExperimentRunner(environment.registry, environment.trainers(),
+                    environment.paths, System.out);
+            Optional<SweepRecord> sweep = SweepRecord.find(environment.paths.sweeps(), run);
+            if (sweep.isEmpty()) {
+                runner.resume(environment.paths.runFolder(run));
+                return 0;
+            }
+            Path file = sweep.get().experimentFile();
+            ExperimentPlan plan = ExperimentLoader.plan(file, sweep.get().overrides());
+            ParallelSweep parallel = new ParallelSweep(workers, PoolLab.class.getName(),
+                    RunCommand.runArguments(file, plan.overrides(), debug), environment.paths.logs(), System.out);
+            runner.resumeSweep(run, plan, file, parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
         }
         return 0;
     }

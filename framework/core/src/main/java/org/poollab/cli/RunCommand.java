@@ -1,5 +1,6 @@
 package org.poollab.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,11 +39,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
-            return ResumeCommand.resume(resume);
+            return ResumeCommand.resume(resume, workers, options.debug);
         }
         ExperimentPlan plan = ExperimentLoader.plan(options.file(), options.overrides);
-        ParallelSweep parallel = new ParallelSweep(workers, PoolLab.class.getName(), runArguments(),
-                ProjectPaths.fromEnvironment().logs(), System.out);
+        ParallelSweep parallel = new ParallelSweep(workers, PoolLab.class.getName(),
+                runArguments(options.file(), options.overrides, options.debug), ProjectPaths.fromEnvironment().logs(),
+                System.out);
         try (Environment environment = new Environment()) {
             ExperimentRunner runner = new ExperimentRunner(environment.registry, environment.trainers(),
                     environment.paths, System.out);
@@ -59,10 +61,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** This command without --workers: what each JVM of a parallel sweep runs (plus its point). */
-    private List<String> runArguments() {
-        List<String> arguments = new ArrayList<>(List.of("run", options.file().toString()));
-        options.overrides.forEach(override -> arguments.addAll(List.of("--set", override)));
-        if (options.debug) {
+    static List<String> runArguments(Path file, List<String> overrides, boolean debug) {
+        List<String> arguments = new ArrayList<>(List.of("run", file.toString()));
+        overrides.forEach(override -> arguments.addAll(List.of("--set", override)));
+        if (debug) {
             arguments.add("--debug");
         }
         return arguments;

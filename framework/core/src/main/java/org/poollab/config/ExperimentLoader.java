@@ -68,7 +68,8 @@ public final class ExperimentLoader {
             parsed = applyOverride(parsed, override);
         }
         if (!(parsed instanceof Map<?, ?> map) || !map.containsKey(SWEEP)) {
-            return new ExperimentPlan(text, Map.of(), List.of(new SweepPoint(Map.of(), ExperimentReader.read(parsed))));
+            return new ExperimentPlan(text, overrides, Map.of(),
+                    List.of(new SweepPoint(Map.of(), ExperimentReader.read(parsed))));
         }
         Map<String, Object> root = deepCopy(map);
         Object section = root.remove(SWEEP);
@@ -92,7 +93,7 @@ public final class ExperimentLoader {
         if (points.isEmpty()) {
             throw new ConfigException("sweep.exclude", "leaves no run of the grid " + grid + "; exclude fewer points");
         }
-        return new ExperimentPlan(text, grid, points);
+        return new ExperimentPlan(text, overrides, grid, points);
     }
 
     private static String readText(Path file) {

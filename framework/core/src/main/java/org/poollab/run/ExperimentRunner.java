@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.mlflow.api.proto.Service.RunStatus;
 import org.poollab.bench.PeakMemory;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
@@ -23,6 +24,7 @@ import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.Registered;
 import org.poollab.tracking.LocalMlflowServer;
 import org.poollab.tracking.MlflowRun;
+import org.poollab.tracking.SweepChildren;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
 import org.poollab.train.Trainer;
@@ -76,54 +78,86 @@ public final class ExperimentRunner {
     }
 
     /**
-     * Runs every point of the plan; a sweep's points in parallel JVMs if {@code parallel} is given.
+     * Runs every point of the plan; a sweep's points in parallel JVMs if {@code parallel} is given. A sweep keeps
+     * its file and overrides under {@link ProjectPaths#sweeps()} so that {@link #resumeSweep} can continue it.
      *
      * @return the final metrics of the last run (empty for a parallel sweep: each JVM prints its own)
      * @throws SweepFailedException if some points of a sweep failed (the others finished)
      */
     public Map<String, Double> run(ExperimentPlan plan, Path experimentFile, Optional<ParallelSweep> parallel)
             throws InterruptedException {
+        String uri = prepare(plan, parallel);
+        if (!plan.isSweep()) {
+            return runPoint(plan, 0, experimentFile, uri, null);
+        }
+        ExperimentConfig first = plan.points().get(0).config();
+        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
+        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, Map.of(), paths.journal())) {
+            SweepRecord.save(paths.sweeps(), parent.runId(), experimentFile, plan);
+            Map<String, String> params = new LinkedHashMap<>();
+            plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
+            parent.logParams(params);
+            parent.setTags(Map.of("git.commit", GitCommit.current(), "sweep.runs", "" + plan.points().size()));
+            parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+            return runPoints(plan, experimentFile, uri, parent, parallel);
+        }
+    }
+
+    /**
+     * Continues a stopped sweep under the same parent run: points that finished are kept, a point whose run
+     * stopped after an epoch checkpoint continues from it, the others start.
+     *
+     * @param plan the sweep as {@link SweepRecord} kept it
+     * @return the final metrics of the last run (empty for a parallel sweep)
+     * @throws SweepFailedException if some points failed (the others finished)
+     */
+    public Map<String, Double> resumeSweep(String parentRunId, ExperimentPlan plan, Path experimentFile,
+                                           Optional<ParallelSweep> parallel) throws InterruptedException {
+        String uri = prepare(plan, parallel);
+        try (MlflowRun parent = MlflowRun.resume(uri, parentRunId, paths.journal())) {
+            out.println("continuing sweep " + parentRunId + " (" + plan.points().size() + " runs)");
+            return runPoints(plan, experimentFile, uri, parent, parallel);
+        }
+    }
+
+    /** Checks every point's components and the memory of a parallel sweep; returns the tracking URI. */
+    private String prepare(ExperimentPlan plan, Optional<ParallelSweep> parallel) {
         for (SweepPoint point : plan.points()) {
             resolve(registry, point.config()); // fail fast on any point's bad plugin parameters
         }
         parallel.ifPresent(sweep -> sweep.checkMemory(plan));
         String uri = trackingUri(plan.points().get(0).config());
         out.println("MLflow: " + uri);
-        if (!plan.isSweep()) {
-            return runPoint(plan.points().get(0), plan, experimentFile, uri, null);
-        }
-        ExperimentConfig first = plan.points().get(0).config();
-        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
-        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, null, paths.journal())) {
-            Map<String, String> params = new LinkedHashMap<>();
-            plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
-            parent.logParams(params);
-            parent.setTags(Map.of("git.commit", GitCommit.current(), "sweep.runs", "" + plan.points().size()));
-            parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
-            Map<String, Double> last = Map.of();
-            List<String> failures = new ArrayList<>();
-            if (parallel.isPresent()) {
-                failures.addAll(parallel.get().run(plan, uri, parent.runId()));
-            } else {
-                for (int i = 0; i < plan.points().size(); i++) {
-                    SweepPoint point = plan.points().get(i);
-                    out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
-                    try {
-                        last = runPoint(point, plan, experimentFile, uri, parent.runId());
-                    } catch (RuntimeException e) {
-                        failures.add(point.label() + ": " + e.getMessage());
-                        out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
-                    }
+        return uri;
+    }
+
+    private Map<String, Double> runPoints(ExperimentPlan plan, Path experimentFile, String uri, MlflowRun parent,
+                                          Optional<ParallelSweep> parallel) throws InterruptedException {
+        parent.setStopHint("'./poollab resume " + parent.runId() + "' continues the sweep: finished runs are kept, "
+                + "a stopped run continues from its newest epoch checkpoint, the others start.");
+        Map<String, Double> last = Map.of();
+        List<String> failures = new ArrayList<>();
+        if (parallel.isPresent()) {
+            failures.addAll(parallel.get().run(plan, uri, parent.runId()));
+        } else {
+            for (int i = 0; i < plan.points().size(); i++) {
+                SweepPoint point = plan.points().get(i);
+                out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
+                try {
+                    last = runPoint(plan, i, experimentFile, uri, parent.runId());
+                } catch (RuntimeException e) {
+                    failures.add(point.label() + ": " + e.getMessage());
+                    out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
                 }
             }
-            if (!failures.isEmpty()) {
-                parent.fail(String.join("\n", failures));
-                throw new SweepFailedException(failures, plan.points().size(), parent.url());
-            }
-            parent.finish();
-            out.println("MLflow sweep: " + parent.url());
-            return last;
         }
+        if (!failures.isEmpty()) {
+            parent.fail(String.join("\n", failures));
+            throw new SweepFailedException(failures, plan.points().size(), parent.url());
+        }
+        parent.finish();
+        out.println("MLflow sweep: " + parent.url());
+        return last;
     }
 
     /**
@@ -140,17 +174,27 @@ public final class ExperimentRunner {
             throw new ConfigException(ParallelSweep.POINT_OPTION, "the sweep has points 0 to "
                     + (plan.points().size() - 1) + ", not " + index);
         }
-        SweepPoint point = plan.points().get(index);
-        resolve(registry, point.config());
-        return runPoint(point, plan, experimentFile, trackingUri(point.config()), parentRunId);
+        resolve(registry, plan.points().get(index).config());
+        return runPoint(plan, index, experimentFile, trackingUri(plan.points().get(index).config()), parentRunId);
     }
 
-    private Map<String, Double> runPoint(SweepPoint point, ExperimentPlan plan, Path experimentFile, String uri,
+    /** Runs a point; a sweep's point that ran before the sweep was stopped is kept or continued instead. */
+    private Map<String, Double> runPoint(ExperimentPlan plan, int index, Path experimentFile, String uri,
                                          String parentRunId) throws InterruptedException {
+        SweepPoint point = plan.points().get(index);
         ExperimentConfig config = point.config();
+        Map<String, String> startTags = new LinkedHashMap<>();
+        if (parentRunId != null) {
+            Optional<Map<String, Double>> earlier = continueEarlier(point, index, uri, parentRunId);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            startTags.put(MlflowRun.PARENT_TAG, parentRunId);
+            startTags.put(SweepChildren.POINT_TAG, Integer.toString(index));
+        }
         ModelSpec spec = resolve(registry, config);
         String name = runName(config) + (point.label().isEmpty() ? "" : " [" + point.label() + "]");
-        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, parentRunId, paths.journal())) {
+        try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, startTags, paths.journal())) {
             Map<String, String> params = new LinkedHashMap<>(config.flattened());
             params.putAll(spec.flattenedParams());
             run.logParams(params);
@@ -159,6 +203,33 @@ public final class ExperimentRunner {
             Path checkpoints = paths.checkpoints().resolve(config.experiment()).resolve(run.runId());
             return train(config, spec, plan.text(), checkpoints, run, Optional.empty());
         }
+    }
+
+    /**
+     * The point's earlier run under this sweep, if any: finished (kept: empty metrics), or stopped after an epoch
+     * checkpoint (continued). Empty when the point has to start: no earlier run, or none with a checkpoint.
+     */
+    private Optional<Map<String, Double>> continueEarlier(SweepPoint point, int index, String uri,
+                                                          String parentRunId) throws InterruptedException {
+        SweepChildren.Child earlier = SweepChildren.of(uri, parentRunId).get(index);
+        if (earlier == null) {
+            return Optional.empty();
+        }
+        if (earlier.status() == RunStatus.FINISHED) {
+            out.println("== " + point.label() + ": finished before, in MLflow run " + earlier.runId() + "; kept");
+            return Optional.of(Map.of());
+        }
+        Path folder = paths.checkpoints().resolve(point.config().experiment()).resolve(earlier.runId());
+        try {
+            if (RunCheckpoints.latest(folder).isEmpty()) {
+                out.println("== " + point.label() + ": run " + earlier.runId() + " (" + earlier.status()
+                        + ") stopped before its first checkpoint; starting the point again");
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read the checkpoints in " + folder + " (" + e.getMessage() + ")");
+        }
+        return Optional.of(resume(folder));
     }
 
     /**

@@ -25,7 +25,8 @@ import org.poollab.config.SweepPoint;
  * Runs a sweep's points as separate JVMs, {@code workers} at a time, each with its share of the cores
  * ({@code OMP_NUM_THREADS} = cores / workers, at least 1). ND4J's many small ops use a second thread poorly: on 2
  * cores, three 1-thread DINO runs together made 25 img/s where one 2-thread run makes 15. Every point logs its own
- * MLflow child run; its console output goes to {@code <logs>/<parent run id>-<n>.log}.
+ * MLflow child run; its console output goes to {@code <logs>/<parent run id>-<n>.log} (appended to when a resumed
+ * sweep runs the point again).
  */
 public final class ParallelSweep {
 
@@ -36,7 +37,8 @@ public final class ParallelSweep {
 
     private static final long STATUS_EVERY_SECONDS = 60;
     private static final long STOP_GRACE_SECONDS = 20;
-    private static final Pattern RESULT_LINE = Pattern.compile("\\S+ = -?[0-9.]+|MLflow run.*");
+    /** A point's lines worth repeating: its metrics, its run's URL, and what it did ("== ..."). */
+    private static final Pattern RESULT_LINE = Pattern.compile("\\S+ = -?[0-9.]+|MLflow run.*|== .*");
     private static final String ERROR_PREFIX = "poollab: ";
 
     private final int workers;
@@ -129,7 +131,7 @@ public final class ParallelSweep {
         arguments.addAll(List.of(POINT_OPTION, Integer.toString(index), PARENT_OPTION, parentRunId));
         Path log = log(parentRunId, index);
         ProcessBuilder builder = new ProcessBuilder(JvmCommand.of(mainClass, arguments))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
         try {

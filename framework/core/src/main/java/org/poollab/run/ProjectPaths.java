@@ -50,10 +50,16 @@ public record ProjectPaths(Path home, Path plugins) {
         }
         if (matches.size() != 1) {
             throw new DataException("no run folder " + runIdOrFolder + " under " + checkpoints()
-                    + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + ": give the run id printed as "
-                    + "'MLflow run: .../runs/<id>' or the folder itself, and set POOLLAB_HOME if the run used another");
+                    + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + " and no sweep " + runIdOrFolder + " under "
+                    + sweeps() + ": give the run id printed as 'MLflow run: .../runs/<id>' (or 'MLflow sweep: ...' "
+                    + "for a sweep) or the run's folder, and set POOLLAB_HOME if the run used another");
         }
         return matches.get(0);
+    }
+
+    /** Where each sweep keeps its experiment file and overrides ({@code <parent run id>/}) so it can be resumed. */
+    public Path sweeps() {
+        return home.resolve("sweeps");
     }
 
     /** Where the JVMs of a parallel sweep write their console output. */

@@ -42,6 +42,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     private final TrackingJournal journal;
     private final PrintStream warnings;
     private final Thread killedOnExit;
+    private String stopHint;
     private boolean ended;
 
     private MlflowRun(String trackingUri, String experimentId, RunInfo info, Path journalFolder) {
@@ -49,6 +50,8 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         this.experimentId = experimentId;
         this.info = info;
         this.warnings = System.err;
+        this.stopHint = "If it wrote an epoch checkpoint, './poollab resume " + info.getRunId() + "' continues it "
+                + "from the newest one.";
         this.journal = new TrackingJournal(journalFolder, info.getRunId(), trackingUri, info.getArtifactUri(),
                 warnings);
         // Ctrl-C or a kill ends the JVM without finish() or fail(): leave the run KILLED, not RUNNING forever.
@@ -59,12 +62,12 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     /**
      * Creates the experiment if needed and starts a run in it.
      *
-     * @param parentRunId the sweep's parent run, or {@code null}
+     * @param startTags tags the run is created with (such as {@link #PARENT_TAG}), visible to searches at once
      * @param journalFolder where the run's tracking journal is written
      * @throws TrackingException if the server is not reachable
      */
-    public static MlflowRun start(String trackingUri, String experiment, String runName, String parentRunId,
-                                  Path journalFolder) {
+    public static MlflowRun start(String trackingUri, String experiment, String runName,
+                                  Map<String, String> startTags, Path journalFolder) {
         requireHealthy(trackingUri, "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a "
                 + "local server");
         try (MlflowClient client = new MlflowClient(trackingUri)) {
@@ -74,9 +77,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
                     .map(e -> e.getExperimentId()).orElseGet(() -> client.createExperiment(experiment));
             CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId).setRunName(runName)
                     .setStartTime(System.currentTimeMillis());
-            if (parentRunId != null) {
-                request.addTags(RunTag.newBuilder().setKey(PARENT_TAG).setValue(parentRunId));
-            }
+            startTags.forEach((key, value) -> request.addTags(RunTag.newBuilder().setKey(key).setValue(value)));
             return new MlflowRun(trackingUri, experimentId, client.createRun(request.build()), journalFolder);
         } catch (MlflowClientException e) {
             throw new TrackingException("MLflow at " + trackingUri + " refused to create the run: "
@@ -147,6 +148,11 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             throw new TrackingException("the MLflow server at " + trackingUri + " does not answer on /health; "
                     + fix);
         }
+    }
+
+    /** What the message printed when the process is stopped says about continuing the run. */
+    public void setStopHint(String hint) {
+        this.stopHint = hint;
     }
 
     /** The run id. */
@@ -273,8 +279,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
             }
             ended = true;
         }
-        warnings.println("poollab: stopped; MLflow run " + runId() + " is marked KILLED. If it wrote an epoch "
-                + "checkpoint, './poollab resume " + runId() + "' continues it from the newest one.");
+        warnings.println("poollab: stopped; MLflow run " + runId() + " is marked KILLED. " + stopHint);
         end(RunStatus.KILLED, "the process was stopped before the run ended", KILLED_WAIT);
     }
 

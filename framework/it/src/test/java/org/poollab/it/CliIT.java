@@ -200,6 +200,67 @@ class CliIT {
     }
 
     @Test
+    void aStoppedSweepIsContinuedByResumingItsParentRun() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-sweep-resume
+                data: {trainSubset: 3000, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                trainer: {epochs: 2, batchSize: 50}
+                eval: {batchSize: 100, knn: {k: [10]}, everyEpochs: 2}
+                sweep: {pooling.id: [gap, max]}
+                """);
+        Process process = cli.start("run", file.toString(), "--set", "seed=3");
+        Path checkpoints = cli.home().resolve("checkpoints/it-sweep-resume");
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (runsWithAFirstCheckpoint(checkpoints) < 2 && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(process.isAlive(), "the sweep ended before its second run could be stopped: " + cli.errFile());
+        process.destroy(); // in the second run's second epoch
+        process.waitFor();
+        try (MlflowClient client = new MlflowClient(SERVER.uri())) {
+            String experimentId = client.getExperimentByName("it-sweep-resume").orElseThrow().getExperimentId();
+            String parentId = client.listRunInfos(experimentId).stream().map(info -> client.getRun(info.getRunId()))
+                    .filter(run -> tag(run, "mlflow.parentRunId").isEmpty()).findFirst().orElseThrow().getInfo()
+                    .getRunId();
+            assertTrue(cli.errFile().contains("'./poollab resume " + parentId + "' continues the sweep"),
+                    "the stop says how to continue the sweep: " + cli.errFile());
+
+            Cli.Result resumed = cli.run("resume", parentId, "--workers", "2");
+            assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+            assertTrue(resumed.out().contains("pooling.id=gap: finished before"), resumed.out());
+            String secondLog = Files.readString(cli.home().resolve("logs/" + parentId + "-2.log"));
+            assertTrue(secondLog.contains("(1 of 2 epochs done)"), "the second run continues: " + secondLog);
+
+            List<Run> runs = client.listRunInfos(experimentId).stream().map(info -> client.getRun(info.getRunId()))
+                    .toList();
+            assertEquals(3, runs.size(), "the parent and one run per point, none started twice");
+            List<String> points = new ArrayList<>();
+            for (Run run : runs) {
+                assertEquals(RunStatus.FINISHED, run.getInfo().getStatus(), run.getInfo().getRunName());
+                if (!run.getInfo().getRunId().equals(parentId)) {
+                    points.add(tag(run, "sweep.point").orElseThrow());
+                    assertTrue(run.getData().getParamsList().stream().anyMatch(param ->
+                            param.getKey().equals("seed") && param.getValue().equals("3")), "--set is kept");
+                    assertTrue(run.getData().getMetricsList().stream().anyMatch(metric ->
+                            metric.getKey().equals("knn_top1_k10")), "evaluated after its last epoch");
+                }
+            }
+            assertEquals(List.of("0", "1"), points.stream().sorted().toList());
+        }
+    }
+
+    private static long runsWithAFirstCheckpoint(Path experimentCheckpoints) throws IOException {
+        if (!Files.isDirectory(experimentCheckpoints)) {
+            return 0;
+        }
+        try (Stream<Path> runs = Files.list(experimentCheckpoints)) {
+            return runs.filter(run -> Files.exists(run.resolve("epoch-001.zip"))).count();
+        }
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearMessageAndIsMarkedFailedWithTheError() throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
         Path file = cli.experiment("""

@@ -25,7 +25,7 @@ class MlflowTrackingIT {
         Path yaml = dir.resolve("exp.yaml");
         Files.writeString(yaml, "experiment: it\n");
         String runId;
-        try (MlflowRun run = MlflowRun.start(SERVER.uri(), "it-tracking", "r1", null, dir.resolve("journal"))) {
+        try (MlflowRun run = MlflowRun.start(SERVER.uri(), "it-tracking", "r1", Map.of(), dir.resolve("journal"))) {
             runId = run.runId();
             run.logParams(Map.of("pooling.id", "simpool", "trainer.epochs", "2"));
             run.setTags(Map.of("plugin.pooling", "simpool@0.1.0"));

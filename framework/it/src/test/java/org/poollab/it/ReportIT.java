@@ -45,15 +45,15 @@ class ReportIT {
         ImageIO.write(image, "png", grid.toFile());
         Path journal = dir.resolve("journal");
         String parentId;
-        try (MlflowRun parent = MlflowRun.start(SERVER.uri(), "it-report", "sweep", null, journal)) {
+        try (MlflowRun parent = MlflowRun.start(SERVER.uri(), "it-report", "sweep", Map.of(), journal)) {
             parentId = parent.runId();
             parent.setTags(Map.of("sweep.runs", "4"));
             double[][] knn = {{70, 72}, {60, 61}}; // simpool seeds 0 and 1, gap seeds 0 and 1
             String[] poolings = {"simpool", "gap"};
             for (int p = 0; p < 2; p++) {
                 for (int seed = 0; seed < 2; seed++) {
-                    try (MlflowRun run = MlflowRun.start(SERVER.uri(), "it-report", poolings[p] + seed, parentId,
-                            journal)) {
+                    try (MlflowRun run = MlflowRun.start(SERVER.uri(), "it-report", poolings[p] + seed,
+                            Map.of(MlflowRun.PARENT_TAG, parentId), journal)) {
                         run.logParams(Map.of("pooling.id", poolings[p], "backbone.id", "vit", "trainer.id", "dino",
                                 "seed", String.valueOf(seed)));
                         for (int step = 1; step <= 5; step++) {
