@@ -42,7 +42,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     private final TrackingJournal journal;
     private final PrintStream warnings;
     private final Thread killedOnExit;
-    private String stopHint;
+    private volatile String stopHint; // read by the shutdown hook
     private boolean ended;
 
     private MlflowRun(String trackingUri, String experimentId, RunInfo info, Path journalFolder) {
