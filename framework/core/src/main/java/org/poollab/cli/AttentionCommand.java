@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.DataException;
 import org.poollab.data.DataSource;
-import org.poollab.data.Preprocessing;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 import org.poollab.run.ExperimentRunner;
@@ -66,7 +65,7 @@ final class AttentionCommand implements Callable<Integer> {
             CheckpointWeights.load(checkpoint, model);
             Path png = out != null ? out : checkpointFile.resolveSibling(
                     checkpointFile.getFileName().toString().replaceFirst("\\.zip$", "") + "-attention.png");
-            Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), System.err);
+            Evaluation evaluation = new Evaluation(config, System.err);
             List<Path> written = evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed()).test(),
                     images, png);
             if (written.isEmpty()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 final class ExperimentReader {
 
     static final String DEFAULT_DATA_PATH = "/usr/share/datasets/fashion-mnist";
+    private static final int FASHION_MNIST_SIZE = 28;
     static final String SUPERVISED = "supervised";
     static final String DINO = "dino";
 
@@ -31,9 +32,17 @@ final class ExperimentReader {
     }
 
     private static DataConfig data(ConfigNode node) {
-        DataConfig config = new DataConfig(
-                node.choice("dataset", "fashion-mnist", List.of("fashion-mnist")),
-                Path.of(node.string("path", DEFAULT_DATA_PATH)),
+        String dataset = node.choice("dataset", DataConfig.FASHION_MNIST,
+                List.of(DataConfig.FASHION_MNIST, DataConfig.IMAGE_FOLDER));
+        boolean folder = dataset.equals(DataConfig.IMAGE_FOLDER);
+        Path path = Path.of(folder ? node.requiredString("path", "/data/my-images (holding train/ and test/)")
+                : node.string("path", DEFAULT_DATA_PATH));
+        int imageSize = node.integer("imageSize", FASHION_MNIST_SIZE, 4, 1024);
+        if (!folder && imageSize != FASHION_MNIST_SIZE) {
+            throw node.problem("imageSize", "applies to dataset " + DataConfig.IMAGE_FOLDER + " only (Fashion-MNIST "
+                    + "images are " + FASHION_MNIST_SIZE + " x " + FASHION_MNIST_SIZE + "); remove it");
+        }
+        DataConfig config = new DataConfig(dataset, path, imageSize,
                 node.optionalInteger("trainSubset", 1),
                 node.optionalInteger("testSubset", 1),
                 node.number("mean", 0.2860, 0, 1),

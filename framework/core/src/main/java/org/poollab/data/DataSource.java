@@ -1,5 +1,6 @@
 package org.poollab.data;
 
+import java.util.List;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.DataConfig;
 
@@ -13,17 +14,20 @@ public record DataSource(ImageDataset train, ImageDataset test) {
 
     /** Loads both splits. */
     public static DataSource load(DataConfig config, long seed) {
+        if (config.dataset().equals(DataConfig.IMAGE_FOLDER)) {
+            List<String> classes = ImageFolder.classes(config.path());
+            return new DataSource(
+                    ImageFolder.train(config.path(), classes, config.imageSize(), config.trainSubset(), seed),
+                    ImageFolder.test(config.path(), classes, config.imageSize(), config.testSubset(), seed + 1));
+        }
         ImageDataset train = FashionMnist.train(config.path());
         ImageDataset test = FashionMnist.test(config.path());
         return new DataSource(subset(train, config.trainSubset(), seed), subset(test, config.testSubset(), seed + 1));
     }
 
-    /** The image shape of the configured data set, known without reading it. */
+    /** The image shape of the configured data set, known without reading it (grey levels, so one channel). */
     public static ImageShape inputShape(DataConfig config) {
-        return switch (config.dataset()) {
-            case "fashion-mnist" -> new ImageShape(1, FashionMnist.SIZE, FashionMnist.SIZE);
-            default -> throw new DataException("unknown data set '" + config.dataset() + "' (data.dataset)");
-        };
+        return new ImageShape(1, config.imageSize(), config.imageSize());
     }
 
     private static ImageDataset subset(ImageDataset data, Integer count, long seed) {

@@ -8,32 +8,37 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.EvalConfig;
+import org.poollab.config.ExperimentConfig;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
 
 /**
  * SPEC §7 end to end: eval-mode features of the train and test sets and the weighted k-NN vote, plus the
- * attention-map quality on the test set when the pooling has a map.
+ * attention-map quality on the test set when the pooling has a map and the data set has object masks.
  */
 public final class Evaluation {
 
     private final EvalConfig config;
     private final Preprocessing preprocessing;
     private final PrintStream progress;
+    private final boolean objectMasks;
 
     /**
-     * @param config k values, temperature, batch size and memory budget
-     * @param preprocessing normalisation without augmentation
+     * @param experiment its k-NN settings, and its data's normalisation (without augmentation) and object masks
      * @param progress where progress bars go
      */
-    public Evaluation(EvalConfig config, Preprocessing preprocessing, PrintStream progress) {
-        this.config = config;
-        this.preprocessing = preprocessing;
+    public Evaluation(ExperimentConfig experiment, PrintStream progress) {
+        this.config = experiment.eval();
+        this.preprocessing = Preprocessing.of(experiment.data(), false);
         this.progress = progress;
+        this.objectMasks = experiment.data().hasObjectMasks();
     }
 
-    /** @return {@code knn_top1_k20} and the like, and {@code attention_jaccard}, in percent */
+    /**
+     * @return {@code knn_top1_k20} and the like, and {@code attention_jaccard} (data with object masks only), in
+     *         percent
+     */
     public Map<String, Double> evaluate(ModelGraph model, ImageDataset train, ImageDataset test) {
         FeatureExtractor extractor = new FeatureExtractor(config.batchSize(), progress);
         INDArray trainFeatures = extractor.extract(model, train, preprocessing, "train");
@@ -42,7 +47,9 @@ public final class Evaluation {
                 config.memoryBudgetMb() * 1024L * 1024L);
         Map<String, Double> metrics = new LinkedHashMap<>(
                 knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes()));
-        metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
+        if (objectMasks) {
+            metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
+        }
         return metrics;
     }
 

@@ -62,7 +62,7 @@ public final class SupervisedTrainer implements Trainer {
         Schedules schedules = Schedules.of(trainer.optimizer(), stepsPerEpoch * trainer.epochs(), 1);
         TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
         Preprocessing augmenting = Preprocessing.of(config.data(), true);
-        Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
+        Evaluation evaluation = new Evaluation(config, progress);
         run.resumeFrom().ifPresent(checkpoint -> training.restore(checkpoint, MODEL));
         return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
             @Override

@@ -50,6 +50,21 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void anImageFolderNeedsItsPathAndOnlyItTakesAnImageSize() throws IOException {
+        ConfigException noPath = assertThrows(ConfigException.class,
+                () -> ExperimentLoader.load(write("experiment: e\ndata: {dataset: imagefolder}\n"), List.of()));
+        assertEquals("data.path", noPath.path());
+        ConfigException size = assertThrows(ConfigException.class,
+                () -> ExperimentLoader.load(write("experiment: e\ndata: {imageSize: 32}\n"), List.of()));
+        assertEquals("data.imageSize", size.path());
+        ExperimentConfig folder = ExperimentLoader.load(write("experiment: e\n"
+                + "data: {dataset: imagefolder, path: /d, imageSize: 32}\n"), List.of());
+        assertEquals(32, folder.data().imageSize());
+        assertTrue(!folder.data().hasObjectMasks() && ExperimentLoader.load(write("experiment: e\n"), List.of())
+                .data().hasObjectMasks(), "only Fashion-MNIST has object masks for the attention Jaccard");
+    }
+
+    @Test
     void reportsMalformedYaml() throws IOException {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ExperimentLoader.load(write("experiment: [unclosed\n"), List.of()));

@@ -5,12 +5,24 @@ package org.poollab.data.augment;
  * {@code resize(..., BICUBIC, box)}, which torchvision's RandomResizedCrop uses): when shrinking, the filter's
  * support widens by the shrink factor, so downscaled crops are not aliased.
  */
-final class Resampler {
+public final class Resampler {
 
     private static final double SUPPORT = 2.0;
     private static final double A = -0.5;
 
     private Resampler() {
+    }
+
+    /**
+     * The centred square of side {@code min(height, width)}, resized to {@code out x out}: torchvision's
+     * {@code Resize(out)} then {@code CenterCrop(out)}, up to the filter's reach at the square's edges.
+     *
+     * @param image row-major {@code [height, width]}, values in [0, 1]
+     * @return row-major {@code [out, out]}, clipped to [0, 1]
+     */
+    public static float[] centreSquare(float[] image, int height, int width, int out) {
+        int side = Math.min(height, width);
+        return resize(image, height, width, new CropBox((height - side) / 2, (width - side) / 2, side, side), out);
     }
 
     /**

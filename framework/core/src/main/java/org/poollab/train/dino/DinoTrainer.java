@@ -10,7 +10,6 @@ import org.poollab.config.ExperimentConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.ImageDataset;
-import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
@@ -54,7 +53,7 @@ public final class DinoTrainer implements Trainer {
         ImageDataset train = run.data().train();
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
         DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
-        Evaluation evaluation = new Evaluation(config.eval(), Preprocessing.of(config.data(), false), progress);
+        Evaluation evaluation = new Evaluation(config, progress);
 
         run.resumeFrom().ifPresent(pair::restore);
         return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {

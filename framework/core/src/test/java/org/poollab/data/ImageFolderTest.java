@@ -1,0 +1,114 @@
+package org.poollab.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Image folders: class order, labels, grey levels, centre square resizing, subsets and clear errors. */
+class ImageFolderTest {
+
+    @TempDir
+    Path root;
+
+    /** An 8 x 8 image of one colour, as a grey or an RGB PNG. */
+    private void square(String path, Color colour, int type) throws IOException {
+        image(path, 8, 8, type, colour, null);
+    }
+
+    /** A {@code width x height} image: {@code colour}, with the centred square in {@code centre} if given. */
+    private void image(String path, int width, int height, int type, Color colour, Color centre) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setColor(colour);
+        g.fillRect(0, 0, width, height);
+        if (centre != null) {
+            int side = Math.min(width, height);
+            g.setColor(centre);
+            g.fillRect((width - side) / 2, (height - side) / 2, side, side);
+        }
+        g.dispose();
+        Path file = root.resolve(path);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    @BeforeEach
+    void layOut() throws IOException {
+        BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSamples(0, 0, 8, 8, 0, new int[64]);
+        for (int i = 0; i < 64; i++) {
+            grey.getRaster().setSample(i % 8, i / 8, 0, 200);
+        }
+        Files.createDirectories(root.resolve("train/bag"));
+        ImageIO.write(grey, "png", root.resolve("train/bag/a.png").toFile()); // stored grey level 200
+        square("train/bag/b.png", new Color(255, 0, 0), BufferedImage.TYPE_INT_RGB); // luma 0.299 * 255
+        image("train/coat/c.png", 24, 8, BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE);
+        Files.writeString(root.resolve("train/coat/notes.txt"), "not an image");
+        square("test/coat/d.png", Color.WHITE, BufferedImage.TYPE_INT_RGB);
+        square("val/bag/e.png", Color.BLACK, BufferedImage.TYPE_INT_RGB); // ignored: test/ exists
+    }
+
+    @Test
+    void readsClassesLabelsAndGreyLevelsOfTheCentredSquare() {
+        List<String> classes = ImageFolder.classes(root);
+        assertEquals(List.of("bag", "coat"), classes);
+        ImageDataset train = ImageFolder.train(root, classes, 8, null, 0);
+        assertEquals(3, train.size());
+        assertArrayEquals(new int[] {0, 0, 1}, train.labels());
+        assertEquals(2, train.classes());
+        assertEquals(200, train.pixel(0, 3, 5), "a grey PNG keeps its stored levels");
+        assertEquals(Math.round(0.299 * 255), train.pixel(1, 7, 0), "colour becomes ITU-R 601 luma");
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertEquals(255, train.pixel(2, y, x), "the 24 x 8 image's white centre square, at " + y + "," + x);
+            }
+        }
+        ImageDataset test = ImageFolder.test(root, classes, 4, null, 1);
+        assertEquals(1, test.size());
+        assertEquals(1, test.labels()[0]);
+        assertEquals(4, test.height());
+        assertEquals(255, test.pixel(0, 2, 2));
+    }
+
+    @Test
+    void aSubsetIsTheOneTheWholeSplitWouldGive() {
+        List<String> classes = ImageFolder.classes(root);
+        ImageDataset whole = ImageFolder.train(root, classes, 8, null, 0);
+        for (long seed = 0; seed < 4; seed++) {
+            ImageDataset expected = whole.subset(2, seed);
+            ImageDataset subset = ImageFolder.train(root, classes, 8, 2, seed);
+            assertArrayEquals(expected.labels(), subset.labels(), "seed " + seed);
+            assertArrayEquals(expected.pixels(), subset.pixels(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void badFoldersAndFilesAreNamedWithTheFix() throws IOException {
+        List<String> classes = ImageFolder.classes(root);
+        square("test/shirt/f.png", Color.WHITE, BufferedImage.TYPE_INT_RGB);
+        DataException unknown = assertThrows(DataException.class, () -> ImageFolder.test(root, classes, 8, null, 1));
+        assertTrue(unknown.getMessage().contains("shirt") && unknown.getMessage().contains("[bag, coat]"),
+                unknown.getMessage());
+
+        Files.writeString(root.resolve("train/bag/broken.png"), "not a png");
+        DataException broken = assertThrows(DataException.class, () -> ImageFolder.train(root, classes, 8, null, 0));
+        assertTrue(broken.getMessage().contains("broken.png"), broken.getMessage());
+
+        DataException missing = assertThrows(DataException.class, () -> ImageFolder.classes(root.resolve("nowhere")));
+        assertTrue(missing.getMessage().contains("has no train/") && missing.getMessage().contains("data.path"),
+                missing.getMessage());
+    }
+}
