@@ -108,11 +108,13 @@ public final class Report {
         return charts;
     }
 
-    /** Downloads and shrinks the attention grid of every run that logged one. */
+    /** Downloads and shrinks the attention grid of every run that logged one (poolings with a map). */
     private Map<String, String> attentionGrids(List<RunSummary> runs, Path folder) throws IOException {
         Map<String, String> grids = new LinkedHashMap<>();
         for (RunSummary run : runs) {
-            if (!run.metrics().containsKey("attention_jaccard")) {
+            String listed = MlflowHttp.get(trackingUri, "/api/2.0/mlflow/artifacts/list?run_id=" + run.runId()
+                    + "&path=" + ATTENTION_ARTIFACT.substring(0, ATTENTION_ARTIFACT.indexOf('/')));
+            if (!listed.contains("\"" + ATTENTION_ARTIFACT + "\"")) {
                 continue;
             }
             String relative = "attention/" + run.runId() + ".png";

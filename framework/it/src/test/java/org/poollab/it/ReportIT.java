@@ -64,6 +64,8 @@ class ReportIT {
                         if (poolings[p].equals("simpool")) {
                             run.logMetrics(2, Map.of("attention_jaccard", 40.0 + seed));
                             run.logArtifact(grid, "attention/attention-grid.png");
+                        } else if (seed == 1) { // a grid without a Jaccard, as on an image folder
+                            run.logArtifact(grid, "attention/attention-grid.png");
                         }
                         run.finish();
                     }
@@ -91,7 +93,7 @@ class ReportIT {
         }
         try (var attention = Files.list(folder.resolve("attention"))) {
             List<Path> grids = attention.toList();
-            assertEquals(2, grids.size(), "the two simpool runs logged a grid");
+            assertEquals(3, grids.size(), "the two simpool runs and gap seed 1 logged a grid");
             assertEquals(640, ImageIO.read(grids.get(0).toFile()).getWidth(), "grids are shrunk");
         }
         String artifacts = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/artifacts/list?run_id=" + parentId
@@ -104,7 +106,7 @@ class ReportIT {
                 reused);
         assertEquals(2, count(Files.readString(gapOnly), "<tr class=\"run\">"), "an MLflow filter selects runs");
         try (var left = Files.list(reused.resolve("attention"))) {
-            assertEquals(0, left.count(), "the gap runs have no grid, and none of the earlier report is left");
+            assertEquals(1, left.count(), "gap seed 1's grid, and none of the earlier report's");
         }
 
         assertTrue(Files.isExecutable(Path.of(CHROMIUM)), "Chromium is installed by ./poollab test (Debian package "
