@@ -66,7 +66,7 @@ final class AttentionCommand implements Callable<Integer> {
             Path png = out != null ? out : checkpointFile.resolveSibling(
                     checkpointFile.getFileName().toString().replaceFirst("\\.zip$", "") + "-attention.png");
             Evaluation evaluation = new Evaluation(config, System.err);
-            List<Path> written = evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed()).test(),
+            List<Path> written = evaluation.attentionGrid(model, DataSource.load(config.data(), config.seed(), System.err).test(),
                     images, png);
             if (written.isEmpty()) {
                 throw new DataException("pooling '" + config.pooling().id() + "' has no attention map to render");

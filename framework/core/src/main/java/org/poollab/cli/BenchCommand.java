@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ExperimentConfig config = ExperimentLoader.plan(file, overrides).points().get(0).config();
         try (Environment environment = new Environment()) {
-            DataSource data = DataSource.load(config.data(), config.seed());
+            DataSource data = DataSource.load(config.data(), config.seed(), System.err);
             Nd4j.getRandom().setSeed(config.seed());
             ModelSpec spec = ExperimentRunner.resolve(environment.registry, config);
             ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());

@@ -1,5 +1,6 @@
 package org.poollab.data;
 
+import java.io.PrintStream;
 import java.util.List;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.DataConfig;
@@ -12,13 +13,18 @@ import org.poollab.config.DataConfig;
  */
 public record DataSource(ImageDataset train, ImageDataset test) {
 
-    /** Loads both splits. */
-    public static DataSource load(DataConfig config, long seed) {
+    /**
+     * Loads both splits.
+     *
+     * @param progress where reading an image folder is announced
+     */
+    public static DataSource load(DataConfig config, long seed, PrintStream progress) {
         if (config.dataset().equals(DataConfig.IMAGE_FOLDER)) {
             List<String> classes = ImageFolder.classes(config.path());
             return new DataSource(
-                    ImageFolder.train(config.path(), classes, config.imageSize(), config.trainSubset(), seed),
-                    ImageFolder.test(config.path(), classes, config.imageSize(), config.testSubset(), seed + 1));
+                    ImageFolder.train(config.path(), classes, config.imageSize(), config.trainSubset(), seed, progress),
+                    ImageFolder.test(config.path(), classes, config.imageSize(), config.testSubset(), seed + 1,
+                            progress));
         }
         ImageDataset train = FashionMnist.train(config.path());
         ImageDataset test = FashionMnist.test(config.path());

@@ -5,6 +5,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,19 +53,23 @@ public final class ImageFolder {
      * take from the whole split, without decoding the images left out).
      *
      * @param subset how many images, or {@code null} for all
+     * @param progress where the reading is announced (decoding many images takes a while)
      */
-    public static ImageDataset train(Path root, List<String> classes, int size, Integer subset, long seed) {
-        return read(split(root, "train"), classes, size, subset, seed);
+    public static ImageDataset train(Path root, List<String> classes, int size, Integer subset, long seed,
+                                     PrintStream progress) {
+        return read(split(root, "train"), classes, size, subset, seed, progress);
     }
 
     /** Reads {@code <root>/test}, or {@code <root>/val} if there is no test folder; as {@link #train}. */
-    public static ImageDataset test(Path root, List<String> classes, int size, Integer subset, long seed) {
+    public static ImageDataset test(Path root, List<String> classes, int size, Integer subset, long seed,
+                                    PrintStream progress) {
         String name = Files.isDirectory(root.resolve("test")) || !Files.isDirectory(root.resolve("val")) ? "test"
                 : "val";
-        return read(split(root, name), classes, size, subset, seed);
+        return read(split(root, name), classes, size, subset, seed, progress);
     }
 
-    private static ImageDataset read(Path split, List<String> classes, int size, Integer subset, long seed) {
+    private static ImageDataset read(Path split, List<String> classes, int size, Integer subset, long seed,
+                                     PrintStream progress) {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path folder : subfolders(split)) {
@@ -90,6 +95,9 @@ public final class ImageFolder {
             throw new DataException(split + ": " + n + " images of " + size + " x " + size + " do not fit in memory "
                     + "as one array; lower data.imageSize or set data.trainSubset / data.testSubset");
         }
+        progress.printf(Locale.ROOT, "reading %d of the %d images in %s (%d x %d, grey)%n", n, files.size(), split,
+                size, size);
+        long start = System.nanoTime();
         byte[] pixels = new byte[n * area];
         int[] chosenLabels = new int[n];
         IntStream.range(0, n).parallel().forEach(i -> {
@@ -100,6 +108,7 @@ public final class ImageFolder {
             }
             chosenLabels[i] = labels.get(order[i]);
         });
+        progress.printf(Locale.ROOT, "read %d images in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
         return new ImageDataset(pixels, chosenLabels, size, size, classes.size());
     }
 

@@ -266,7 +266,7 @@ public final class ExperimentRunner {
     private Map<String, Double> train(ExperimentConfig config, ModelSpec spec, String configText, Path checkpoints,
                                       MlflowRun run, Optional<Checkpoint> resumeFrom) throws InterruptedException {
         Trainer trainer = trainers.get(config.trainer().id());
-        DataSource data = DataSource.load(config.data(), config.seed());
+        DataSource data = DataSource.load(config.data(), config.seed(), System.err);
         try {
             Map<String, Double> metrics = new LinkedHashMap<>(trainer.train(new TrainingRun(spec, data, config,
                     configText, checkpoints, run, resumeFrom)));

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Image folders: class order, labels, grey levels, centre square resizing, subsets and clear errors. */
 class ImageFolderTest {
+
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @TempDir
     Path root;
@@ -65,7 +70,7 @@ class ImageFolderTest {
     void readsClassesLabelsAndGreyLevelsOfTheCentredSquare() {
         List<String> classes = ImageFolder.classes(root);
         assertEquals(List.of("bag", "coat"), classes);
-        ImageDataset train = ImageFolder.train(root, classes, 8, null, 0);
+        ImageDataset train = ImageFolder.train(root, classes, 8, null, 0, QUIET);
         assertEquals(3, train.size());
         assertArrayEquals(new int[] {0, 0, 1}, train.labels());
         assertEquals(2, train.classes());
@@ -76,7 +81,10 @@ class ImageFolderTest {
                 assertEquals(255, train.pixel(2, y, x), "the 24 x 8 image's white centre square, at " + y + "," + x);
             }
         }
-        ImageDataset test = ImageFolder.test(root, classes, 4, null, 1);
+        ByteArrayOutputStream announced = new ByteArrayOutputStream();
+        ImageDataset test = ImageFolder.test(root, classes, 4, null, 1, new PrintStream(announced, true));
+        assertTrue(announced.toString().contains("reading 1 of the 1 images in " + root.resolve("test")),
+                "the reading is announced: " + announced);
         assertEquals(1, test.size());
         assertEquals(1, test.labels()[0]);
         assertEquals(4, test.height());
@@ -86,10 +94,10 @@ class ImageFolderTest {
     @Test
     void aSubsetIsTheOneTheWholeSplitWouldGive() {
         List<String> classes = ImageFolder.classes(root);
-        ImageDataset whole = ImageFolder.train(root, classes, 8, null, 0);
+        ImageDataset whole = ImageFolder.train(root, classes, 8, null, 0, QUIET);
         for (long seed = 0; seed < 4; seed++) {
             ImageDataset expected = whole.subset(2, seed);
-            ImageDataset subset = ImageFolder.train(root, classes, 8, 2, seed);
+            ImageDataset subset = ImageFolder.train(root, classes, 8, 2, seed, QUIET);
             assertArrayEquals(expected.labels(), subset.labels(), "seed " + seed);
             assertArrayEquals(expected.pixels(), subset.pixels(), "seed " + seed);
         }
@@ -99,12 +107,14 @@ class ImageFolderTest {
     void badFoldersAndFilesAreNamedWithTheFix() throws IOException {
         List<String> classes = ImageFolder.classes(root);
         square("test/shirt/f.png", Color.WHITE, BufferedImage.TYPE_INT_RGB);
-        DataException unknown = assertThrows(DataException.class, () -> ImageFolder.test(root, classes, 8, null, 1));
+        DataException unknown = assertThrows(DataException.class,
+                () -> ImageFolder.test(root, classes, 8, null, 1, QUIET));
         assertTrue(unknown.getMessage().contains("shirt") && unknown.getMessage().contains("[bag, coat]"),
                 unknown.getMessage());
 
         Files.writeString(root.resolve("train/bag/broken.png"), "not a png");
-        DataException broken = assertThrows(DataException.class, () -> ImageFolder.train(root, classes, 8, null, 0));
+        DataException broken = assertThrows(DataException.class,
+                () -> ImageFolder.train(root, classes, 8, null, 0, QUIET));
         assertTrue(broken.getMessage().contains("broken.png"), broken.getMessage());
 
         DataException missing = assertThrows(DataException.class, () -> ImageFolder.classes(root.resolve("nowhere")));
