@@ -8,16 +8,13 @@ import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunTag;
-import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.RunsPage;
+import org.poollab.tracking.RunSearch;
 import org.poollab.tracking.TrackingException;
 
 /** Reads an experiment's runs and metric histories from an MLflow server over its REST API. */
 final class ExperimentRuns implements AutoCloseable {
-
-    private static final int PAGE = 500;
 
     private final MlflowClient client;
     private final String trackingUri;
@@ -41,16 +38,8 @@ final class ExperimentRuns implements AutoCloseable {
                         + "file (see the MLflow UI for the names it holds)"));
         List<RunSummary> runs = new ArrayList<>();
         try {
-            RunsPage page = client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, PAGE,
-                    List.of("attributes.start_time ASC"));
-            while (true) {
-                for (Run run : page.getItems()) {
-                    runs.add(summary(experimentId, run));
-                }
-                if (!page.hasNextPage()) {
-                    break;
-                }
-                page = (RunsPage) page.getNextPage();
+            for (Run run : RunSearch.all(client, experimentId, filter)) {
+                runs.add(summary(experimentId, run));
             }
         } catch (MlflowClientException e) {
             throw new TrackingException("searching the runs of '" + experiment + "'" + (filter.isEmpty() ? ""

@@ -1,24 +1,19 @@
 package org.poollab.tracking;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
-import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.RunsPage;
 
 /** The child runs a sweep's parent run already has in MLflow, by grid point (tag {@value #POINT_TAG}). */
 public final class SweepChildren {
 
     /** The tag on each child run: its 0-based point in the sweep's grid. */
     public static final String POINT_TAG = "sweep.point";
-
-    private static final int PAGE = 500;
 
     /** A child run: its id and status. */
     public record Child(String runId, RunStatus status) {
@@ -37,18 +32,11 @@ public final class SweepChildren {
         try (MlflowClient client = new MlflowClient(trackingUri)) {
             String experimentId = client.getRun(parentRunId).getInfo().getExperimentId();
             String filter = "tags.`" + MlflowRun.PARENT_TAG + "` = '" + parentRunId + "'";
-            RunsPage page = client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, PAGE,
-                    List.of("attributes.start_time ASC"));
-            while (true) {
-                for (Run run : page.getItems()) {
-                    point(run).ifPresent(index -> children.put(index,
-                            new Child(run.getInfo().getRunId(), run.getInfo().getStatus())));
-                }
-                if (!page.hasNextPage()) {
-                    return children;
-                }
-                page = (RunsPage) page.getNextPage();
+            for (Run run : RunSearch.all(client, experimentId, filter)) { // oldest first: the newest wins
+                point(run).ifPresent(index -> children.put(index,
+                        new Child(run.getInfo().getRunId(), run.getInfo().getStatus())));
             }
+            return children;
         } catch (MlflowClientException e) {
             throw new TrackingException("MLflow at " + trackingUri + " cannot list the runs of sweep " + parentRunId
                     + " (" + e.getMessage() + "); point MLFLOW_TRACKING_URI at the server the sweep was logged to", e);
