@@ -78,7 +78,7 @@ public final class ThroughputBenchmark {
                                         int batchSize, int batches) {
         ImageDataset sample = train.subset(Math.min(train.size(), batchSize * batches), config.seed());
         FeatureExtractor extractor = new FeatureExtractor(batchSize, System.err);
-        Preprocessing plain = Preprocessing.of(config.data(), false);
+        Preprocessing plain = Preprocessing.of(config.data(), train.channels(), false);
         extractor.extract(model, sample.subset(Math.min(sample.size(), batchSize), 1), plain, "warm-up");
         long start = System.nanoTime();
         extractor.extract(model, sample, plain, "timed");

@@ -13,6 +13,9 @@ import java.util.Set;
  */
 final class ConfigNode {
 
+    /** The word that leaves a choice to the data. */
+    static final String AUTO = "auto";
+
     private final String path;
     private final Map<String, Object> raw;
     private final Map<String, Object> resolved;
@@ -93,6 +96,44 @@ final class ConfigNode {
             return null;
         }
         return checkInt(key, value, min, Integer.MAX_VALUE);
+    }
+
+    /** One of {@code allowed}, or {@code null} when the key is absent or {@code auto}. */
+    Integer autoInteger(String key, List<Integer> allowed) {
+        Object value = take(key, AUTO);
+        if (AUTO.equals(value)) {
+            return null;
+        }
+        if (!(value instanceof Integer i) || !allowed.contains(i)) {
+            throw problem(key, "is '" + value + "' but must be " + AUTO + " or one of " + allowed);
+        }
+        return i;
+    }
+
+    /**
+     * One number, or a list of one or {@code perChannel} numbers, each in [min, max]; {@code null} when absent.
+     */
+    List<Double> optionalNumbers(String key, int perChannel, double min, double max) {
+        Object value = take(key, null);
+        if (value == null) {
+            return null;
+        }
+        List<?> items = value instanceof List<?> list ? list : List.of(value);
+        String expected = "a number between " + min + " and " + max + ", or a list of 1 or " + perChannel
+                + " such numbers (one per channel)";
+        if (items.size() != 1 && items.size() != perChannel) {
+            throw problem(key, "is '" + value + "' but must be " + expected);
+        }
+        List<Double> out = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof Number number) || !Double.isFinite(number.doubleValue())
+                    || number.doubleValue() < min || number.doubleValue() > max) {
+                throw problem(key, "is '" + value + "' but must be " + expected);
+            }
+            out.add(number.doubleValue());
+        }
+        resolved.put(key, List.copyOf(out));
+        return List.copyOf(out);
     }
 
     long longValue(String key, long defaultValue) {

@@ -36,7 +36,10 @@ final class DinoSection {
                 node.bool("flip", true),
                 node.number("brightness", 0.4, 0, 1),
                 node.number("contrast", 0.4, 0, 1),
+                node.number("saturation", 0.2, 0, 1),
+                node.number("hue", 0.1, 0, 0.5),
                 node.number("jitterProbability", 0.8, 0, 1),
+                node.number("grayscaleProbability", 0.2, 0, 1),
                 node.numberList("blurProbability", List.of(1.0, 0.1, 0.5), 3, 0, 1),
                 node.interval("blurSigma", List.of(0.1, 1.0), 0.01, 100),
                 node.number("solarizeProbability", 0.2, 0, 1));

@@ -42,11 +42,18 @@ final class ExperimentReader {
             throw node.problem("imageSize", "applies to dataset " + DataConfig.IMAGE_FOLDER + " only (Fashion-MNIST "
                     + "images are " + FASHION_MNIST_SIZE + " x " + FASHION_MNIST_SIZE + "); remove it");
         }
-        DataConfig config = new DataConfig(dataset, path, imageSize,
+        Integer channels = node.autoInteger("channels", List.of(1, 3));
+        String masks = node.string("masks", null);
+        if (masks != null && !folder) {
+            throw node.problem("masks", "applies to dataset " + DataConfig.IMAGE_FOLDER + " only (Fashion-MNIST's "
+                    + "objects are its non-zero pixels); remove it");
+        }
+        DataConfig config = new DataConfig(dataset, path, imageSize, channels,
+                masks == null ? null : Path.of(masks),
                 node.optionalInteger("trainSubset", 1),
                 node.optionalInteger("testSubset", 1),
-                node.number("mean", 0.2860, 0, 1),
-                node.number("std", 0.3530, 1e-6, 10),
+                node.optionalNumbers("mean", 3, 0, 1),
+                node.optionalNumbers("std", 3, 1e-6, 10),
                 node.integer("cropPadding", 2, 0, 16),
                 node.bool("flip", true));
         node.rejectUnknownKeys();

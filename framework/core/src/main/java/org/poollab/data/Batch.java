@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One training step's inputs.
  *
- * @param images {@code [b, 1, H, W]}
+ * @param images {@code [b, C, H, W]}
  * @param targets smoothed one-hot labels {@code [b, K]}
  * @param randomInputs per-step random placeholders (stochastic depth masks) by name
  */

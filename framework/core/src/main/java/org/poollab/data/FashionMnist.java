@@ -18,15 +18,18 @@ public final class FashionMnist {
 
     /** The 60k training images. */
     public static ImageDataset train(Path folder) {
-        return load(folder, "train");
+        return load(folder, "train", false);
     }
 
-    /** The 10k test images. */
+    /**
+     * The 10k test images, with the data set's free segmentation as object masks: objects on a black background,
+     * so object = pixel &gt; 0 (SPEC §7).
+     */
     public static ImageDataset test(Path folder) {
-        return load(folder, "t10k");
+        return load(folder, "t10k", true);
     }
 
-    private static ImageDataset load(Path folder, String prefix) {
+    private static ImageDataset load(Path folder, String prefix, boolean masks) {
         if (!Files.isDirectory(folder)) {
             throw new DataException("data folder " + folder + " does not exist (data.path). Install the Debian "
                     + "package: sudo apt-get install dataset-fashion-mnist, or point data.path at a folder with "
@@ -42,11 +45,19 @@ public final class FashionMnist {
                 throw new DataException(images + " holds " + dims[0] + " images but " + labels + " holds "
                         + classes.length + " labels");
             }
-            return new ImageDataset(pixels, classes, dims[1], dims[2], CLASSES);
+            return new ImageDataset(pixels, classes, 1, dims[1], dims[2], CLASSES, masks ? nonZero(pixels) : null);
         } catch (IOException e) {
             throw new DataException("cannot read " + images + " / " + labels + ": " + e.getMessage()
                     + " (reinstall dataset-fashion-mnist or fix data.path)");
         }
+    }
+
+    private static byte[] nonZero(byte[] pixels) {
+        byte[] mask = new byte[pixels.length];
+        for (int p = 0; p < pixels.length; p++) {
+            mask[p] = (byte) (pixels[p] != 0 ? 1 : 0);
+        }
+        return mask;
     }
 
     private static Path find(Path folder, String stem) {

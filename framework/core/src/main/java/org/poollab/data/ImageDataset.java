@@ -3,22 +3,42 @@ package org.poollab.data;
 import java.util.SplittableRandom;
 
 /**
- * Grayscale images as bytes plus integer labels, held in memory (Fashion-MNIST: 47 MB for 60k images).
+ * Images of one size as bytes plus integer labels, held in memory (Fashion-MNIST: 47 MB for 60k images), with
+ * optional object masks.
  *
- * @param pixels row-major pixels, image {@code i} at {@code [i*H*W, (i+1)*H*W)}
+ * @param pixels planar pixels {@code [n, C, H, W]}: image {@code i} at {@code [i*C*H*W, (i+1)*C*H*W)}, channel
+ *               {@code c} of it at offset {@code c*H*W}; grey levels (C = 1) or red, green, blue (C = 3)
  * @param labels class of each image
+ * @param channels C, 1 or 3
  * @param height H
  * @param width W
  * @param classes number of classes
+ * @param masks object masks {@code [n, H, W]} (non-zero = object), or {@code null} when the set has none
  */
-public record ImageDataset(byte[] pixels, int[] labels, int height, int width, int classes) {
+public record ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, int classes,
+                           byte[] masks) {
 
-    /** Checks that pixels and labels agree. */
+    /** ITU-R 601 luma weights of red, green and blue (PIL's {@code convert("L")}, torchvision's grayscale). */
+    public static final float[] LUMA = {0.299f, 0.587f, 0.114f};
+
+    /** Checks that pixels, masks and labels agree. */
     public ImageDataset {
-        if (pixels.length != (long) labels.length * height * width) {
-            throw new IllegalArgumentException("pixels for " + pixels.length / (height * width) + " images but "
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("images have 1 or 3 channels, not " + channels);
+        }
+        if (pixels.length != (long) labels.length * channels * height * width) {
+            throw new IllegalArgumentException("pixels for " + pixels.length / (channels * height * width)
+                    + " images but " + labels.length + " labels");
+        }
+        if (masks != null && masks.length != (long) labels.length * height * width) {
+            throw new IllegalArgumentException("masks for " + masks.length / (height * width) + " images but "
                     + labels.length + " labels");
         }
+    }
+
+    /** Grey images without masks. */
+    public ImageDataset(byte[] pixels, int[] labels, int height, int width, int classes) {
+        this(pixels, labels, 1, height, width, classes, null);
     }
 
     /** Number of images. */
@@ -26,23 +46,97 @@ public record ImageDataset(byte[] pixels, int[] labels, int height, int width, i
         return labels.length;
     }
 
-    /** Pixel {@code (y, x)} of image {@code i} in [0, 255]. */
-    public int pixel(int i, int y, int x) {
-        return pixels[(i * height + y) * width + x] & 0xFF;
+    /** Pixels per channel plane, H * W. */
+    public int area() {
+        return height * width;
+    }
+
+    /** Pixel {@code (y, x)} of channel {@code c} of image {@code i} in [0, 255]. */
+    public int pixel(int i, int c, int y, int x) {
+        return pixels[((i * channels + c) * height + y) * width + x] & 0xFF;
+    }
+
+    /**
+     * Image {@code i} scaled to [0, 1].
+     *
+     * @return planar {@code [C, H, W]}
+     */
+    public float[] image(int i) {
+        int length = channels * area();
+        float[] image = new float[length];
+        for (int p = 0; p < length; p++) {
+            image[p] = (pixels[i * length + p] & 0xFF) / 255f;
+        }
+        return image;
+    }
+
+    /** Whether the set carries object masks (what the attention Jaccard compares maps with). */
+    public boolean hasMasks() {
+        return masks != null;
+    }
+
+    /**
+     * The object mask of image {@code i}.
+     *
+     * @return {@code [H, W]} row-major, true = object
+     * @throws IllegalStateException if the set has no masks
+     */
+    public boolean[] mask(int i) {
+        if (masks == null) {
+            throw new IllegalStateException("this data set has no object masks");
+        }
+        boolean[] mask = new boolean[area()];
+        for (int p = 0; p < mask.length; p++) {
+            mask[p] = masks[i * mask.length + p] != 0;
+        }
+        return mask;
+    }
+
+    /**
+     * The same images with {@code target} channels: grey levels replicated over red, green and blue (as
+     * torchvision's {@code Grayscale(3)}), or colour turned into ITU-R 601 luma.
+     */
+    public ImageDataset withChannels(int target) {
+        if (target == channels) {
+            return this;
+        }
+        int area = area();
+        byte[] converted = new byte[size() * target * area];
+        for (int i = 0; i < size(); i++) {
+            for (int p = 0; p < area; p++) {
+                if (target == 3) {
+                    byte grey = pixels[i * area + p];
+                    for (int c = 0; c < 3; c++) {
+                        converted[(i * 3 + c) * area + p] = grey;
+                    }
+                } else {
+                    float luma = 0;
+                    for (int c = 0; c < 3; c++) {
+                        luma += LUMA[c] * (pixels[(i * 3 + c) * area + p] & 0xFF);
+                    }
+                    converted[i * area + p] = (byte) Math.min(255, Math.round(luma));
+                }
+            }
+        }
+        return new ImageDataset(converted, labels, target, height, width, classes, masks);
     }
 
     /** A seeded random subset of {@code count} images (all of them, reordered, if count >= size). */
     public ImageDataset subset(int count, long seed) {
         int n = Math.min(count, size());
         int[] order = permutation(size(), new SplittableRandom(seed));
-        int area = height * width;
-        byte[] p = new byte[n * area];
+        int length = channels * area();
+        byte[] p = new byte[n * length];
+        byte[] m = masks == null ? null : new byte[n * area()];
         int[] l = new int[n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(pixels, order[i] * area, p, i * area, area);
+            System.arraycopy(pixels, order[i] * length, p, i * length, length);
+            if (m != null) {
+                System.arraycopy(masks, order[i] * area(), m, i * area(), area());
+            }
             l[i] = labels[order[i]];
         }
-        return new ImageDataset(p, l, height, width, classes);
+        return new ImageDataset(p, l, channels, height, width, classes, m);
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */

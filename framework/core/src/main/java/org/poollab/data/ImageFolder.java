@@ -1,9 +1,5 @@
 package org.poollab.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,29 +11,38 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.poollab.data.augment.Resampler;
 
 /**
  * An image-folder data set as torchvision's {@code ImageFolder} lays it out: {@code <root>/train/<class>/<image>}
  * and {@code <root>/test/<class>/<image>} (or {@code val/}). The classes are the sorted folder names under
- * {@code train/}. Every image (PNG, JPEG, BMP or GIF) becomes grey levels (ITU-R 601 luma of its red, green and
- * blue), its centred square is resized to {@code size x size} (antialiased bicubic) and it is held in memory as
- * bytes, so a set is limited to about 2^31 / size^2 images.
+ * {@code train/}. Every image (PNG, JPEG, BMP or GIF) is decoded in colour or in grey ({@link DecodedImage}), its
+ * centred square is resized to {@code size x size} (antialiased bicubic) and it is held in memory as bytes, so a
+ * set is limited to about 2^31 / (C * size^2) images.
+ *
+ * <p>Object masks, where a data set has them (CUB-200, Oxford-IIIT Pets, {@code poollab data export}), lie in a
+ * folder of their own under the same relative paths as PNGs ({@code <masks>/test/<class>/<name>.png}, non-zero =
+ * object); they are resized with their image, so mask and image stay aligned.
  */
 public final class ImageFolder {
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+    private static final float MASK_THRESHOLD = 0.5f;
 
-    private ImageFolder() {
+    private final Path root;
+    private final List<String> classes;
+
+    private ImageFolder(Path root, List<String> classes) {
+        this.root = root;
+        this.classes = classes;
     }
 
     /**
-     * The classes of a data set: the sorted sub-folder names of {@code <root>/train}.
+     * Opens a data set and lists its classes: the sorted sub-folder names of {@code <root>/train}.
      *
      * @throws DataException if the folder is missing or has no class folders
      */
-    public static List<String> classes(Path root) {
+    public static ImageFolder at(Path root) {
         Path train = split(root, "train");
         List<String> classes = subfolders(train).stream().map(folder -> folder.getFileName().toString()).sorted()
                 .toList();
@@ -45,31 +50,54 @@ public final class ImageFolder {
             throw new DataException(train + " has no class folders (data.path); put each class's images in "
                     + train + "/<class name>/");
         }
+        return new ImageFolder(root, classes);
+    }
+
+    /** The class names; label {@code i} is class {@code classes().get(i)}. */
+    public List<String> classes() {
         return classes;
+    }
+
+    /**
+     * The channels images are read with when {@code data.channels} is {@code auto}: 3 if the first training image
+     * of some class is stored in colour, else 1. Looking at one image per class keeps this cheap on large sets.
+     */
+    public int storedChannels() {
+        Path train = root.resolve("train");
+        for (String name : classes) {
+            List<Path> files = images(train.resolve(name));
+            if (!files.isEmpty() && DecodedImage.isColour(files.get(0))) {
+                return 3;
+            }
+        }
+        return 1;
     }
 
     /**
      * Reads the training split, or a seeded random subset of it (the subset {@link ImageDataset#subset} would
      * take from the whole split, without decoding the images left out).
      *
+     * @param channels 1 (grey) or 3 (red, green, blue)
      * @param subset how many images, or {@code null} for all
      * @param progress where the reading is announced (decoding many images takes a while)
      */
-    public static ImageDataset train(Path root, List<String> classes, int size, Integer subset, long seed,
-                                     PrintStream progress) {
-        return read(split(root, "train"), classes, size, subset, seed, progress);
+    public ImageDataset train(int size, int channels, Integer subset, long seed, PrintStream progress) {
+        return read(split(root, "train"), size, channels, null, subset, seed, progress);
     }
 
-    /** Reads {@code <root>/test}, or {@code <root>/val} if there is no test folder; as {@link #train}. */
-    public static ImageDataset test(Path root, List<String> classes, int size, Integer subset, long seed,
-                                    PrintStream progress) {
+    /**
+     * Reads {@code <root>/test}, or {@code <root>/val} if there is no test folder; as {@link #train}.
+     *
+     * @param masks the mask folder ({@code data.masks}), or {@code null} for none
+     */
+    public ImageDataset test(int size, int channels, Path masks, Integer subset, long seed, PrintStream progress) {
         String name = Files.isDirectory(root.resolve("test")) || !Files.isDirectory(root.resolve("val")) ? "test"
                 : "val";
-        return read(split(root, name), classes, size, subset, seed, progress);
+        return read(split(root, name), size, channels, masks, subset, seed, progress);
     }
 
-    private static ImageDataset read(Path split, List<String> classes, int size, Integer subset, long seed,
-                                     PrintStream progress) {
+    private ImageDataset read(Path split, int size, int channels, Path masks, Integer subset, long seed,
+                              PrintStream progress) {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path folder : subfolders(split)) {
@@ -91,70 +119,59 @@ public final class ImageFolder {
         int[] order = subset == null ? IntStream.range(0, n).toArray()
                 : ImageDataset.permutation(files.size(), new SplittableRandom(seed));
         int area = size * size;
-        if ((long) n * area > Integer.MAX_VALUE - 8) {
-            throw new DataException(split + ": " + n + " images of " + size + " x " + size + " do not fit in memory "
-                    + "as one array; lower data.imageSize or set data.trainSubset / data.testSubset");
+        if ((long) n * channels * area > Integer.MAX_VALUE - 8) {
+            throw new DataException(split + ": " + n + " images of " + channels + " x " + size + " x " + size
+                    + " do not fit in memory as one array; lower data.imageSize or set data.trainSubset / "
+                    + "data.testSubset");
         }
-        progress.printf(Locale.ROOT, "reading %d of the %d images in %s (%d x %d, grey)%n", n, files.size(), split,
-                size, size);
+        progress.printf(Locale.ROOT, "reading %d of the %d images in %s (%d x %d, %s)%s%n", n, files.size(), split,
+                size, size, channels == 3 ? "colour" : "grey", masks == null ? "" : " with masks from " + masks);
         long start = System.nanoTime();
-        byte[] pixels = new byte[n * area];
+        byte[] pixels = new byte[n * channels * area];
+        byte[] maskBytes = masks == null ? null : new byte[n * area];
         int[] chosenLabels = new int[n];
         IntStream.range(0, n).parallel().forEach(i -> {
-            Grey image = Grey.read(files.get(order[i]));
-            float[] resized = Resampler.centreSquare(image.levels(), image.height(), image.width(), size);
-            for (int p = 0; p < area; p++) {
-                pixels[i * area + p] = (byte) Math.round(resized[p] * 255);
+            Path file = files.get(order[i]);
+            DecodedImage image = DecodedImage.read(file, channels);
+            float[] resized = Resampler.centreSquare(image.planes(), channels, image.height(), image.width(), size);
+            for (int p = 0; p < resized.length; p++) {
+                pixels[i * resized.length + p] = (byte) Math.round(resized[p] * 255);
+            }
+            if (maskBytes != null) {
+                readMask(maskFile(masks, file), image, size, maskBytes, i * area);
             }
             chosenLabels[i] = labels.get(order[i]);
         });
         progress.printf(Locale.ROOT, "read %d images in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
-        return new ImageDataset(pixels, chosenLabels, size, size, classes.size());
+        return new ImageDataset(pixels, chosenLabels, channels, size, size, classes.size(), maskBytes);
     }
 
-    /** An image's grey levels in [0, 1], row-major {@code [height, width]}. */
-    private record Grey(float[] levels, int height, int width) {
-
-        static Grey read(Path file) {
-            BufferedImage image;
-            try {
-                image = ImageIO.read(file.toFile());
-            } catch (IOException | RuntimeException e) {
-                throw new DataException("cannot read the image " + file + " (" + e.getMessage() + "); replace or "
-                        + "remove it");
-            }
-            if (image == null) {
-                throw new DataException("cannot read the image " + file + ": not a PNG, JPEG, BMP or GIF file; "
-                        + "convert or remove it");
-            }
-            int height = image.getHeight();
-            int width = image.getWidth();
-            Raster raster = image.getRaster();
-            ColorModel colours = image.getColorModel();
-            float[] levels = new float[height * width];
-            int bands = raster.getNumBands();
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    float level;
-                    if (colours instanceof IndexColorModel palette) { // GIF, 8-bit PNG
-                        int index = raster.getSample(x, y, 0);
-                        level = luma(palette.getRed(index), palette.getGreen(index), palette.getBlue(index));
-                    } else if (bands < 3) { // grey, grey + alpha: the stored levels, never colour-managed
-                        level = raster.getSample(x, y, 0) * 255f / ((1 << raster.getSampleModel().getSampleSize(0))
-                                - 1);
-                    } else {
-                        int max = (1 << raster.getSampleModel().getSampleSize(0)) - 1;
-                        level = luma(raster.getSample(x, y, 0), raster.getSample(x, y, 1), raster.getSample(x, y, 2))
-                                * 255f / max;
-                    }
-                    levels[y * width + x] = level / 255;
-                }
-            }
-            return new Grey(levels, height, width);
+    /** The mask of {@code image}: same path relative to the data set's root, under {@code masks}, as a PNG. */
+    private Path maskFile(Path masks, Path image) {
+        String relative = root.relativize(image).toString();
+        int dot = relative.lastIndexOf('.');
+        Path mask = masks.resolve(relative.substring(0, dot) + ".png");
+        if (!Files.isRegularFile(mask)) {
+            throw new DataException("the image " + image + " has no mask " + mask + " (data.masks); a mask folder "
+                    + "holds one PNG per image under the same relative path, non-zero = object");
         }
+        return mask;
+    }
 
-        private static float luma(int red, int green, int blue) {
-            return 0.299f * red + 0.587f * green + 0.114f * blue;
+    private static void readMask(Path file, DecodedImage image, int size, byte[] out, int offset) {
+        DecodedImage mask = DecodedImage.read(file, 1);
+        if (mask.height() != image.height() || mask.width() != image.width()) {
+            throw new DataException("the mask " + file + " is " + mask.width() + " x " + mask.height()
+                    + " but its image is " + image.width() + " x " + image.height() + " (data.masks); a mask has "
+                    + "its image's size");
+        }
+        float[] object = mask.planes().clone();
+        for (int p = 0; p < object.length; p++) {
+            object[p] = object[p] > 0 ? 1 : 0;
+        }
+        float[] resized = Resampler.centreSquare(object, 1, mask.height(), mask.width(), size);
+        for (int p = 0; p < resized.length; p++) {
+            out[offset + p] = (byte) (resized[p] >= MASK_THRESHOLD ? 1 : 0);
         }
     }
 

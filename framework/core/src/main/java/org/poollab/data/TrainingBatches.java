@@ -33,20 +33,20 @@ public final class TrainingBatches {
         int[] order = ImageDataset.permutation(data.size(), random.split());
         SplittableRandom augment = random.split();
         SplittableRandom masks = random.split();
-        int area = data.height() * data.width();
+        int length = data.channels() * data.area();
         return new BackgroundBatches<>("poollab-batches-epoch-" + epoch, stepsPerEpoch(data.size(), batchSize),
                 step -> {
-                    float[] pixels = new float[batch * area];
+                    float[] pixels = new float[batch * length];
                     float[] targets = new float[batch * data.classes()];
                     for (int b = 0; b < batch; b++) {
                         int index = order[step * batch + b];
-                        preprocessing.write(data, index, pixels, b * area, augment);
+                        preprocessing.write(data, index, pixels, b * length, augment);
                         for (int c = 0; c < data.classes(); c++) {
                             targets[b * data.classes() + c] = (float) (labelSmoothing / data.classes());
                         }
                         targets[b * data.classes() + data.labels()[index]] += (float) (1 - labelSmoothing);
                     }
-                    INDArray images = Nd4j.create(pixels, new long[] {batch, 1, data.height(), data.width()}, 'c');
+                    INDArray images = Nd4j.create(pixels, new long[] {batch, data.channels(), data.height(), data.width()}, 'c');
                     INDArray labels = Nd4j.create(targets, new long[] {batch, data.classes()}, 'c');
                     return new Batch(images, labels, StochasticMasks.training(randomInputs, input -> batch, masks));
                 });

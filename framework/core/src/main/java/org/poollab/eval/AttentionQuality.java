@@ -18,8 +18,8 @@ import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
 /**
- * A model's attention maps over a data set: their mean {@link AttentionJaccard} (foreground = pixel > 0) and PNG
- * grids of the first images with their maps (and, for multi-head maps, with each head's).
+ * A model's attention maps over a data set: their mean {@link AttentionJaccard} with the data set's object masks,
+ * and PNG grids of the first images with their maps (and, for multi-head maps, with each head's).
  */
 public final class AttentionQuality {
 
@@ -41,9 +41,12 @@ public final class AttentionQuality {
         this.progress = progress;
     }
 
-    /** @return the mean Jaccard in percent, or nothing when the pooling has no attention map */
+    /**
+     * @return the mean Jaccard in percent, or nothing when the pooling has no attention map or the data set has no
+     *         object masks
+     */
     public Map<String, Double> evaluate(ModelGraph model, ImageDataset data, Preprocessing preprocessing) {
-        if (model.attention().isEmpty()) {
+        if (model.attention().isEmpty() || !data.hasMasks()) {
             return Map.of();
         }
         double sum = 0;
@@ -54,7 +57,7 @@ public final class AttentionQuality {
                     .toDoubleMatrix();
             for (int r = 0; r < rows; r++) {
                 sum += AttentionJaccard.jaccard(maps[r], model.grid().height(), model.grid().width(),
-                        foreground(data, start + r), data.height(), data.width());
+                        data.mask(start + r), data.height(), data.width());
             }
             bar.update(done, start + rows, "");
         }
@@ -77,10 +80,10 @@ public final class AttentionQuality {
         double[][] maps = maps(model, model.attention().orElseThrow(), data, preprocessing, 0, rows).toDoubleMatrix();
         List<float[]> images = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
-            images.add(grey(data, r));
+            images.add(data.image(r));
         }
-        write(new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.height(), data.width(),
-                model.grid().height(), model.grid().width()), png);
+        write(new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.channels(), data.height(),
+                data.width(), model.grid().height(), model.grid().width()), png);
         if (model.headAttention().isEmpty()) {
             return List.of(png);
         }
@@ -98,22 +101,14 @@ public final class AttentionQuality {
             }
         }
         Path headsPng = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + "-heads.png");
-        write(new AttentionRenderer(4, 1 + headCount).render(tiles, tileMaps, data.height(), data.width(),
-                model.grid().height(), model.grid().width()), headsPng);
+        write(new AttentionRenderer(4, 1 + headCount).render(tiles, tileMaps, data.channels(), data.height(),
+                data.width(), model.grid().height(), model.grid().width()), headsPng);
         return List.of(png, headsPng);
     }
 
     private static void write(BufferedImage image, Path png) throws IOException {
         Files.createDirectories(png.toAbsolutePath().getParent());
         ImageIO.write(image, "png", png.toFile());
-    }
-
-    private static float[] grey(ImageDataset data, int index) {
-        float[] grey = new float[data.height() * data.width()];
-        for (int i = 0; i < grey.length; i++) {
-            grey[i] = data.pixel(index, i / data.width(), i % data.width()) / 255f;
-        }
-        return grey;
     }
 
     /**
@@ -126,16 +121,5 @@ public final class AttentionQuality {
                                  int start, int rows) {
         Map<String, INDArray> inputs = model.evaluationInputs(preprocessing.images(data, start, rows));
         return model.sd().output(inputs, map.name()).get(map.name());
-    }
-
-    /** Fashion-MNIST's free segmentation: objects on a black background, so foreground = pixel > 0. */
-    private static boolean[] foreground(ImageDataset data, int index) {
-        boolean[] mask = new boolean[data.height() * data.width()];
-        for (int y = 0; y < data.height(); y++) {
-            for (int x = 0; x < data.width(); x++) {
-                mask[y * data.width() + x] = data.pixel(index, y, x) > 0;
-            }
-        }
-        return mask;
     }
 }

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * Draws grey-level images with their attention maps on top (SPEC §7 / DINO's figures): each tile is the image
+ * Draws images (grey or colour) with their attention maps on top (SPEC §7 / DINO's figures): each tile is the image
  * scaled up, the map upsampled to it by nearest neighbour and blended in a blue-to-yellow colour map, and the
  * outline of the 60 %-mass region in white. Tiles form a grid of at most {@code columns} per row.
  */
@@ -28,12 +28,13 @@ public final class AttentionRenderer {
     }
 
     /**
-     * @param images grey levels in [0, 1], each {@code [height * width]} row-major
+     * @param images levels in [0, 1], each planar {@code [channels, height, width]}
      * @param maps attention over tokens, each {@code [gridHeight * gridWidth]}
+     * @param channels 1 (grey) or 3 (red, green, blue)
      * @return the grid as an RGB image
      */
-    public BufferedImage render(List<float[]> images, List<double[]> maps, int height, int width, int gridHeight,
-                                int gridWidth) {
+    public BufferedImage render(List<float[]> images, List<double[]> maps, int channels, int height, int width,
+                                int gridHeight, int gridWidth) {
         int rows = (images.size() + columns - 1) / columns;
         int tileH = height * scale;
         int tileW = width * scale;
@@ -41,14 +42,14 @@ public final class AttentionRenderer {
         BufferedImage out = new BufferedImage(Math.max(1, cols * tileW), Math.max(1, rows * tileH),
                 BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < images.size(); i++) {
-            drawTile(out, (i % columns) * tileW, (i / columns) * tileH, images.get(i), maps.get(i), height, width,
-                    gridHeight, gridWidth);
+            drawTile(out, (i % columns) * tileW, (i / columns) * tileH, images.get(i), channels, maps.get(i), height,
+                    width, gridHeight, gridWidth);
         }
         return out;
     }
 
-    private void drawTile(BufferedImage out, int left, int top, float[] image, double[] map, int height, int width,
-                          int gridHeight, int gridWidth) {
+    private void drawTile(BufferedImage out, int left, int top, float[] image, int channels, double[] map,
+                          int height, int width, int gridHeight, int gridWidth) {
         boolean[] region = AttentionJaccard.massRegion(map, AttentionJaccard.MASS);
         double max = 0;
         for (double v : map) {
@@ -61,11 +62,12 @@ public final class AttentionRenderer {
                 if (onOutline(region, y, x, height, width, gridHeight, gridWidth)) {
                     rgb = OUTLINE;
                 } else {
-                    double grey = image[(y / scale) * width + x / scale];
+                    int pixel = (y / scale) * width + x / scale;
                     int[] colour = colour(max > 0 ? map[token] / max : 0);
                     rgb = 0;
                     for (int c = 0; c < 3; c++) {
-                        int v = (int) Math.round((1 - MAP_WEIGHT) * grey * 255 + MAP_WEIGHT * colour[c]);
+                        double level = image[(channels == 3 ? c * height * width : 0) + pixel];
+                        int v = (int) Math.round((1 - MAP_WEIGHT) * level * 255 + MAP_WEIGHT * colour[c]);
                         rgb = (rgb << 8) | Math.min(255, Math.max(0, v));
                     }
                 }

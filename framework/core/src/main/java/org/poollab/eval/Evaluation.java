@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.poollab.config.DataConfig;
 import org.poollab.config.EvalConfig;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.ImageDataset;
@@ -15,31 +16,30 @@ import org.poollab.model.ModelGraph;
 
 /**
  * SPEC §7 end to end: eval-mode features of the train and test sets and the weighted k-NN vote, plus the
- * attention-map quality on the test set when the pooling has a map and the data set has object masks.
+ * attention-map quality on the test set when the pooling has a map and the test set has object masks.
  */
 public final class Evaluation {
 
     private final EvalConfig config;
-    private final Preprocessing preprocessing;
+    private final DataConfig data;
     private final PrintStream progress;
-    private final boolean objectMasks;
 
     /**
-     * @param experiment its k-NN settings, and its data's normalisation (without augmentation) and object masks
+     * @param experiment its k-NN settings, and its data's normalisation (without augmentation)
      * @param progress where progress bars go
      */
     public Evaluation(ExperimentConfig experiment, PrintStream progress) {
         this.config = experiment.eval();
-        this.preprocessing = Preprocessing.of(experiment.data(), false);
+        this.data = experiment.data();
         this.progress = progress;
-        this.objectMasks = experiment.data().hasObjectMasks();
     }
 
     /**
-     * @return {@code knn_top1_k20} and the like, and {@code attention_jaccard} (data with object masks only), in
-     *         percent
+     * @return {@code knn_top1_k20} and the like, and {@code attention_jaccard} (test sets with object masks
+     *         only), in percent
      */
     public Map<String, Double> evaluate(ModelGraph model, ImageDataset train, ImageDataset test) {
+        Preprocessing preprocessing = plain(test);
         FeatureExtractor extractor = new FeatureExtractor(config.batchSize(), progress);
         INDArray trainFeatures = extractor.extract(model, train, preprocessing, "train");
         INDArray testFeatures = extractor.extract(model, test, preprocessing, "test");
@@ -47,7 +47,7 @@ public final class Evaluation {
                 config.memoryBudgetMb() * 1024L * 1024L);
         Map<String, Double> metrics = new LinkedHashMap<>(
                 knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes()));
-        if (objectMasks) {
+        if (test.hasMasks()) {
             metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
         }
         return metrics;
@@ -60,6 +60,11 @@ public final class Evaluation {
      * @return the PNGs written, the averaged grid first; none when the pooling has no map
      */
     public List<Path> attentionGrid(ModelGraph model, ImageDataset test, int images, Path png) throws IOException {
-        return new AttentionQuality(config.batchSize(), progress).render(model, test, preprocessing, images, png);
+        return new AttentionQuality(config.batchSize(), progress).render(model, test, plain(test), images, png);
+    }
+
+    /** Normalisation without augmentation, for images of {@code data}'s channels. */
+    private Preprocessing plain(ImageDataset images) {
+        return Preprocessing.of(data, images.channels(), false);
     }
 }

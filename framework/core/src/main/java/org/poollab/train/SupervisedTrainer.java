@@ -61,7 +61,7 @@ public final class SupervisedTrainer implements Trainer {
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
         Schedules schedules = Schedules.of(trainer.optimizer(), stepsPerEpoch * trainer.epochs(), 1);
         TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
-        Preprocessing augmenting = Preprocessing.of(config.data(), true);
+        Preprocessing augmenting = Preprocessing.of(config.data(), train.channels(), true);
         Evaluation evaluation = new Evaluation(config, progress);
         run.resumeFrom().ifPresent(checkpoint -> training.restore(checkpoint, MODEL));
         return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {

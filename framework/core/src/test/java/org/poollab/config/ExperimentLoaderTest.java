@@ -1,5 +1,6 @@
 package org.poollab.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,30 @@ class ExperimentLoaderTest {
         ExperimentConfig folder = ExperimentLoader.load(write("experiment: e\n"
                 + "data: {dataset: imagefolder, path: /d, imageSize: 32}\n"), List.of());
         assertEquals(32, folder.data().imageSize());
-        assertTrue(!folder.data().hasObjectMasks() && ExperimentLoader.load(write("experiment: e\n"), List.of())
-                .data().hasObjectMasks(), "only Fashion-MNIST has object masks for the attention Jaccard");
+        assertEquals(null, folder.data().channels(), "channels default to the data's own (auto)");
+    }
+
+    @Test
+    void channelsAndPerChannelNormalisationAreValidatedAgainstEachOther() throws IOException {
+        ExperimentConfig colour = ExperimentLoader.load(write("experiment: e\n"
+                + "data: {channels: 3, mean: [0.5, 0.4, 0.3], std: 0.25}\n"), List.of());
+        assertEquals(3, colour.data().channels());
+        assertArrayEquals(new double[] {0.5, 0.4, 0.3}, colour.data().means(3));
+        assertArrayEquals(new double[] {0.25, 0.25, 0.25}, colour.data().stds(3), "one value serves every channel");
+        ExperimentConfig defaults = ExperimentLoader.load(write("experiment: e\n"), List.of());
+        assertArrayEquals(new double[] {0.485, 0.456, 0.406}, defaults.data().means(3), "ImageNet's for colour");
+        assertArrayEquals(new double[] {0.2860}, defaults.data().means(1), "Fashion-MNIST's for grey");
+        ConfigException mismatch = assertThrows(ConfigException.class, () -> colour.data().means(1));
+        assertEquals("data.mean", mismatch.path());
+        ConfigException channels = assertThrows(ConfigException.class,
+                () -> ExperimentLoader.load(write("experiment: e\ndata: {channels: 2}\n"), List.of()));
+        assertEquals("data.channels", channels.path());
+        ConfigException two = assertThrows(ConfigException.class,
+                () -> ExperimentLoader.load(write("experiment: e\ndata: {mean: [0.1, 0.2]}\n"), List.of()));
+        assertEquals("data.mean", two.path());
+        ConfigException masks = assertThrows(ConfigException.class,
+                () -> ExperimentLoader.load(write("experiment: e\ndata: {masks: /m}\n"), List.of()));
+        assertEquals("data.masks", masks.path());
     }
 
     @Test

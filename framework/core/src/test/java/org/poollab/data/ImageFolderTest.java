@@ -68,36 +68,36 @@ class ImageFolderTest {
 
     @Test
     void readsClassesLabelsAndGreyLevelsOfTheCentredSquare() {
-        List<String> classes = ImageFolder.classes(root);
-        assertEquals(List.of("bag", "coat"), classes);
-        ImageDataset train = ImageFolder.train(root, classes, 8, null, 0, QUIET);
+        ImageFolder folder = ImageFolder.at(root);
+        assertEquals(List.of("bag", "coat"), folder.classes());
+        ImageDataset train = folder.train(8, 1, null, 0, QUIET);
         assertEquals(3, train.size());
         assertArrayEquals(new int[] {0, 0, 1}, train.labels());
         assertEquals(2, train.classes());
-        assertEquals(200, train.pixel(0, 3, 5), "a grey PNG keeps its stored levels");
-        assertEquals(Math.round(0.299 * 255), train.pixel(1, 7, 0), "colour becomes ITU-R 601 luma");
+        assertEquals(200, train.pixel(0, 0, 3, 5), "a grey PNG keeps its stored levels");
+        assertEquals(Math.round(0.299 * 255), train.pixel(1, 0, 7, 0), "colour becomes ITU-R 601 luma");
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 8; x++) {
-                assertEquals(255, train.pixel(2, y, x), "the 24 x 8 image's white centre square, at " + y + "," + x);
+                assertEquals(255, train.pixel(2, 0, y, x), "the 24 x 8 image's white centre square, at " + y + "," + x);
             }
         }
         ByteArrayOutputStream announced = new ByteArrayOutputStream();
-        ImageDataset test = ImageFolder.test(root, classes, 4, null, 1, new PrintStream(announced, true));
+        ImageDataset test = folder.test(4, 1, null, null, 1, new PrintStream(announced, true));
         assertTrue(announced.toString().contains("reading 1 of the 1 images in " + root.resolve("test")),
                 "the reading is announced: " + announced);
         assertEquals(1, test.size());
         assertEquals(1, test.labels()[0]);
         assertEquals(4, test.height());
-        assertEquals(255, test.pixel(0, 2, 2));
+        assertEquals(255, test.pixel(0, 0, 2, 2));
     }
 
     @Test
     void aSubsetIsTheOneTheWholeSplitWouldGive() {
-        List<String> classes = ImageFolder.classes(root);
-        ImageDataset whole = ImageFolder.train(root, classes, 8, null, 0, QUIET);
+        ImageFolder folder = ImageFolder.at(root);
+        ImageDataset whole = folder.train(8, 3, null, 0, QUIET);
         for (long seed = 0; seed < 4; seed++) {
             ImageDataset expected = whole.subset(2, seed);
-            ImageDataset subset = ImageFolder.train(root, classes, 8, 2, seed, QUIET);
+            ImageDataset subset = folder.train(8, 3, 2, seed, QUIET);
             assertArrayEquals(expected.labels(), subset.labels(), "seed " + seed);
             assertArrayEquals(expected.pixels(), subset.pixels(), "seed " + seed);
         }
@@ -105,20 +105,77 @@ class ImageFolderTest {
 
     @Test
     void badFoldersAndFilesAreNamedWithTheFix() throws IOException {
-        List<String> classes = ImageFolder.classes(root);
+        ImageFolder folder = ImageFolder.at(root);
         square("test/shirt/f.png", Color.WHITE, BufferedImage.TYPE_INT_RGB);
         DataException unknown = assertThrows(DataException.class,
-                () -> ImageFolder.test(root, classes, 8, null, 1, QUIET));
+                () -> folder.test(8, 1, null, null, 1, QUIET));
         assertTrue(unknown.getMessage().contains("shirt") && unknown.getMessage().contains("[bag, coat]"),
                 unknown.getMessage());
 
         Files.writeString(root.resolve("train/bag/broken.png"), "not a png");
         DataException broken = assertThrows(DataException.class,
-                () -> ImageFolder.train(root, classes, 8, null, 0, QUIET));
+                () -> folder.train(8, 1, null, 0, QUIET));
         assertTrue(broken.getMessage().contains("broken.png"), broken.getMessage());
 
-        DataException missing = assertThrows(DataException.class, () -> ImageFolder.classes(root.resolve("nowhere")));
+        DataException missing = assertThrows(DataException.class, () -> ImageFolder.at(root.resolve("nowhere")));
         assertTrue(missing.getMessage().contains("has no train/") && missing.getMessage().contains("data.path"),
+                missing.getMessage());
+    }
+
+    @Test
+    void colourImagesKeepTheirChannelsAndGreyOnesAreReplicated() {
+        ImageFolder folder = ImageFolder.at(root);
+        assertEquals(3, folder.storedChannels(), "the first image of class coat is an RGB PNG");
+        ImageDataset train = folder.train(8, 3, null, 0, QUIET);
+        assertEquals(3, train.channels());
+        int[] red = {train.pixel(1, 0, 4, 4), train.pixel(1, 1, 4, 4), train.pixel(1, 2, 4, 4)};
+        assertArrayEquals(new int[] {255, 0, 0}, red, "the red square stays red");
+        for (int c = 0; c < 3; c++) {
+            assertEquals(200, train.pixel(0, c, 3, 5), "a grey PNG's level in every channel, channel " + c);
+        }
+    }
+
+    @Test
+    void aFolderOfGreyImagesIsReadInGreyByDefault() throws IOException {
+        BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (String path : List.of("grey/train/a/x.png", "grey/train/b/y.png")) {
+            Files.createDirectories(root.resolve(path).getParent());
+            ImageIO.write(grey, "png", root.resolve(path).toFile());
+        }
+        assertEquals(1, ImageFolder.at(root.resolve("grey")).storedChannels());
+    }
+
+    @Test
+    void masksAreReadFromTheSameRelativePathsAndResizedWithTheirImage() throws IOException {
+        // The 24 x 8 test image's centre square is its 8 x 8 middle; its mask marks the left half of that square.
+        image("test/coat/wide.png", 24, 8, BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE);
+        BufferedImage mask = new BufferedImage(24, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 8; x < 12; x++) {
+                mask.getRaster().setSample(x, y, 0, 255);
+            }
+        }
+        Path masks = root.resolve("masks");
+        Files.createDirectories(masks.resolve("test/coat"));
+        ImageIO.write(mask, "png", masks.resolve("test/coat/wide.png").toFile());
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png",
+                masks.resolve("test/coat/d.png").toFile());
+        ImageDataset test = ImageFolder.at(root).test(8, 3, masks, null, 1, QUIET);
+        assertTrue(test.hasMasks());
+        boolean[] wide = test.mask(1);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertEquals(x < 4, wide[y * 8 + x], "mask pixel " + y + "," + x);
+            }
+        }
+        for (boolean object : test.mask(0)) {
+            assertTrue(!object, "an all-black mask has no object");
+        }
+
+        Files.delete(masks.resolve("test/coat/d.png"));
+        DataException missing = assertThrows(DataException.class,
+                () -> ImageFolder.at(root).test(8, 3, masks, null, 1, QUIET));
+        assertTrue(missing.getMessage().contains("d.png") && missing.getMessage().contains("data.masks"),
                 missing.getMessage());
     }
 }

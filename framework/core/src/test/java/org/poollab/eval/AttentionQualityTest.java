@@ -54,7 +54,7 @@ class AttentionQualityTest {
     void multiHeadMapsGetAGridOfOneRowPerImageWithTheAverageThenEachHead() throws IOException {
         Path png = dir.resolve("grid.png");
         List<Path> written = new AttentionQuality(16, System.err).render(twoHeadModel(), images(10),
-                new Preprocessing(0, 1, 0, false), 10, png);
+                new Preprocessing(new double[] {0}, new double[] {1}, 0, false), 10, png);
         assertEquals(List.of(png, dir.resolve("grid-heads.png")), written);
         BufferedImage grid = ImageIO.read(png.toFile());
         assertEquals(8 * SIDE * SCALE, grid.getWidth(), "8 images per row");
@@ -78,6 +78,6 @@ class AttentionQualityTest {
         ModelGraph averagedOnly = new ModelGraph(model.sd(), model.scope(), model.images(), model.features(),
                 model.attention(), model.grid(), 1);
         assertEquals(1, new AttentionQuality(16, System.err).render(averagedOnly, images(3),
-                new Preprocessing(0, 1, 0, false), 3, dir.resolve("one.png")).size());
+                new Preprocessing(new double[] {0}, new double[] {1}, 0, false), 3, dir.resolve("one.png")).size());
     }
 }

@@ -109,7 +109,7 @@ class CliIT {
             BufferedImage image = new BufferedImage(data.width(), data.height(), BufferedImage.TYPE_BYTE_GRAY);
             for (int y = 0; y < data.height(); y++) {
                 for (int x = 0; x < data.width(); x++) {
-                    image.getRaster().setSample(x, y, 0, data.pixel(i, y, x));
+                    image.getRaster().setSample(x, y, 0, data.pixel(i, 0, y, x));
                 }
             }
             Path png = folder.resolve("class" + data.labels()[i]).resolve(i + ".png");

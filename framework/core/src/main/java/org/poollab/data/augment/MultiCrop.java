@@ -9,23 +9,23 @@ import org.poollab.data.ImageDataset;
 
 /**
  * DINO's multi-crop (SPEC §6): two global views (the first always blurred, the second rarely blurred and sometimes
- * solarised) and L smaller local views, each a random resized crop, flip, brightness/contrast jitter, then
- * normalised with the data set's mean and std.
+ * solarised) and L smaller local views, each a random resized crop, flip, colour jitter, random grayscale, then
+ * normalised per channel with the data set's mean and std (the order of DINO's {@code DataAugmentationDINO}).
  */
 public final class MultiCrop {
 
     private final List<ViewRecipe> recipes;
     private final AugmentationConfig augmentation;
-    private final double mean;
-    private final double std;
+    private final double[] mean;
+    private final double[] std;
 
     /**
      * @param dino crop counts, sizes, scales and augmentation probabilities
      * @param globalSize side of the global views (the data set's image size)
-     * @param mean pixel mean for normalisation
-     * @param std pixel std for normalisation
+     * @param mean per-channel pixel mean for normalisation
+     * @param std per-channel pixel std for normalisation
      */
-    public MultiCrop(DinoConfig dino, int globalSize, double mean, double std) {
+    public MultiCrop(DinoConfig dino, int globalSize, double[] mean, double[] std) {
         AugmentationConfig a = dino.augmentation();
         List<Double> global = dino.globalScale();
         List<Double> local = dino.localScale();
@@ -38,8 +38,8 @@ public final class MultiCrop {
         }
         this.recipes = List.copyOf(views);
         this.augmentation = a;
-        this.mean = mean;
-        this.std = std;
+        this.mean = mean.clone();
+        this.std = std.clone();
     }
 
     /** Number of global views (the teacher's inputs). */
@@ -59,33 +59,35 @@ public final class MultiCrop {
 
     /**
      * Makes view {@code view} of image {@code index} and writes it, normalised, into {@code out} at
-     * {@code offset} ({@code [size, size]} row-major).
+     * {@code offset} ({@code [C, size, size]} row-major).
      */
     public void write(ImageDataset data, int index, int view, SplittableRandom random, float[] out, int offset) {
         ViewRecipe recipe = recipes.get(view);
-        float[] image = new float[data.height() * data.width()];
-        for (int y = 0; y < data.height(); y++) {
-            for (int x = 0; x < data.width(); x++) {
-                image[y * data.width() + x] = data.pixel(index, y, x) / 255f;
-            }
-        }
+        int channels = data.channels();
         CropBox box = CropBox.randomResized(data.height(), data.width(), recipe.minScale(), recipe.maxScale(), random);
-        float[] view2d = Resampler.resize(image, data.height(), data.width(), box, recipe.size());
+        float[] pixels = Resampler.resize(data.image(index), channels, data.height(), data.width(), box,
+                recipe.size());
         if (augmentation.flip() && random.nextBoolean()) {
-            Photometric.flip(view2d, recipe.size());
+            Photometric.flip(pixels, recipe.size());
         }
         if (random.nextDouble() < augmentation.jitterProbability()) {
-            Photometric.jitter(view2d, augmentation.brightness(), augmentation.contrast(), random);
+            Photometric.jitter(pixels, channels, augmentation.brightness(), augmentation.contrast(),
+                    augmentation.saturation(), augmentation.hue(), random);
+        }
+        if (random.nextDouble() < augmentation.grayscaleProbability()) {
+            Photometric.grayscale(pixels, channels);
         }
         if (random.nextDouble() < recipe.blurProbability()) {
             List<Double> sigma = augmentation.blurSigma();
-            Photometric.blur(view2d, recipe.size(), sigma.get(0) + (sigma.get(1) - sigma.get(0)) * random.nextDouble());
+            Photometric.blur(pixels, recipe.size(), sigma.get(0) + (sigma.get(1) - sigma.get(0)) * random.nextDouble());
         }
         if (random.nextDouble() < recipe.solarizeProbability()) {
-            Photometric.solarize(view2d);
+            Photometric.solarize(pixels);
         }
-        for (int i = 0; i < view2d.length; i++) {
-            out[offset + i] = (float) ((view2d[i] - mean) / std);
+        int area = recipe.size() * recipe.size();
+        for (int i = 0; i < pixels.length; i++) {
+            int c = i / area;
+            out[offset + i] = (float) ((pixels[i] - mean[c]) / std[c]);
         }
     }
 }

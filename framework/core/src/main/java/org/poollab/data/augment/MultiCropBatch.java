@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One DINO step's inputs, views stacked view-major (all images' view 0, then all images' view 1, ...).
  *
- * @param global the global views {@code [2B, 1, G, G]}
- * @param local the local views {@code [LB, 1, l, l]}, or {@code null} when L = 0
+ * @param global the global views {@code [2B, C, G, G]}
+ * @param local the local views {@code [LB, C, l, l]}, or {@code null} when L = 0
  * @param randomInputs per-step random placeholders (stochastic depth masks) by name
  * @param images B
  */

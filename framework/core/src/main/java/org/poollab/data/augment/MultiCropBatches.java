@@ -33,8 +33,9 @@ public final class MultiCropBatches {
         int locals = crops.localViews();
         return new BackgroundBatches<>("poollab-multicrop-epoch-" + epoch,
                 TrainingBatches.stepsPerEpoch(data.size(), batchSize), step -> {
-                    int globalArea = crops.size(0) * crops.size(0);
-                    int localArea = locals == 0 ? 0 : crops.size(globals) * crops.size(globals);
+                    int channels = data.channels();
+                    int globalArea = channels * crops.size(0) * crops.size(0);
+                    int localArea = locals == 0 ? 0 : channels * crops.size(globals) * crops.size(globals);
                     float[] global = new float[globals * batch * globalArea];
                     float[] local = new float[locals * batch * localArea];
                     for (int b = 0; b < batch; b++) {
@@ -46,14 +47,16 @@ public final class MultiCropBatches {
                             crops.write(data, index, globals + v, augment, local, (v * batch + b) * localArea);
                         }
                     }
-                    INDArray globalViews = views(global, globals * batch, crops.size(0));
-                    INDArray localViews = locals == 0 ? null : views(local, locals * batch, crops.size(globals));
+                    INDArray globalViews = views(global, globals * batch, channels, crops.size(0));
+                    INDArray localViews = locals == 0 ? null
+                            : views(local, locals * batch, channels, crops.size(globals));
                     return new MultiCropBatch(globalViews, localViews, StochasticMasks.training(randomInputs,
                             input -> input.equals(LOCAL) ? locals * batch : globals * batch, masks), batch);
                 });
     }
 
-    private static INDArray views(float[] pixels, int count, int size) {
-        return Nd4j.create(pixels, new long[] {count, 1, size, size}, 'c');
+    /** @return {@code [count, channels, size, size]} */
+    private static INDArray views(float[] pixels, int count, int channels, int size) {
+        return Nd4j.create(pixels, new long[] {count, channels, size, size}, 'c');
     }
 }

@@ -1,7 +1,7 @@
 package org.poollab.data.augment;
 
 /**
- * Resizes a box of a grey-level image with a separable, antialiased bicubic filter (the rule of PIL's
+ * Resizes a box of an image, channel by channel, with a separable, antialiased bicubic filter (the rule of PIL's
  * {@code resize(..., BICUBIC, box)}, which torchvision's RandomResizedCrop uses): when shrinking, the filter's
  * support widens by the shrink factor, so downscaled crops are not aliased.
  */
@@ -17,33 +17,37 @@ public final class Resampler {
      * The centred square of side {@code min(height, width)}, resized to {@code out x out}: torchvision's
      * {@code Resize(out)} then {@code CenterCrop(out)}, up to the filter's reach at the square's edges.
      *
-     * @param image row-major {@code [height, width]}, values in [0, 1]
-     * @return row-major {@code [out, out]}, clipped to [0, 1]
+     * @param image planar {@code [channels, height, width]}, values in [0, 1]
+     * @return planar {@code [channels, out, out]}, clipped to [0, 1]
      */
-    public static float[] centreSquare(float[] image, int height, int width, int out) {
+    public static float[] centreSquare(float[] image, int channels, int height, int width, int out) {
         int side = Math.min(height, width);
-        return resize(image, height, width, new CropBox((height - side) / 2, (width - side) / 2, side, side), out);
+        return resize(image, channels, height, width,
+                new CropBox((height - side) / 2, (width - side) / 2, side, side), out);
     }
 
     /**
-     * @param image row-major {@code [height, width]}
+     * @param image planar {@code [channels, height, width]}
      * @param box the source box
      * @param out output side (square output)
-     * @return row-major {@code [out, out]}
+     * @return planar {@code [channels, out, out]}; each channel resized alike
      */
-    static float[] resize(float[] image, int height, int width, CropBox box, int out) {
+    static float[] resize(float[] image, int channels, int height, int width, CropBox box, int out) {
         Coefficients horizontal = Coefficients.of(box.left(), box.width(), width, out);
         Coefficients vertical = Coefficients.of(box.top(), box.height(), height, out);
         float[] rows = new float[height * out];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < out; x++) {
-                rows[y * out + x] = (float) horizontal.apply(x, image, y * width, 1);
+        float[] result = new float[channels * out * out];
+        for (int c = 0; c < channels; c++) {
+            int plane = c * height * width;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < out; x++) {
+                    rows[y * out + x] = (float) horizontal.apply(x, image, plane + y * width, 1);
+                }
             }
-        }
-        float[] result = new float[out * out];
-        for (int y = 0; y < out; y++) {
-            for (int x = 0; x < out; x++) {
-                result[y * out + x] = (float) vertical.apply(y, rows, x, out);
+            for (int y = 0; y < out; y++) {
+                for (int x = 0; x < out; x++) {
+                    result[(c * out + y) * out + x] = (float) vertical.apply(y, rows, x, out);
+                }
             }
         }
         return result;

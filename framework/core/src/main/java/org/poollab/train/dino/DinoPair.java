@@ -86,7 +86,8 @@ public final class DinoPair {
                 dino.freezeLastLayerEpochs() * stepsPerEpoch);
         TrainingGraph training = new TrainingGraph(student.scope(), student.features(), Student.labels(),
                 student.perImageLoss().name(), config.trainer().optimizer(), schedules.optimizer(), lastLayer);
-        MultiCrop crops = new MultiCrop(dino, global.height(), config.data().mean(), config.data().std());
+        MultiCrop crops = new MultiCrop(dino, global.height(), config.data().means(global.channels()),
+                config.data().stds(global.channels()));
         return new DinoPair(config, student, teacher, training, new TeacherCentre(dino.outDim(),
                 dino.centerMomentum()), schedules, crops);
     }

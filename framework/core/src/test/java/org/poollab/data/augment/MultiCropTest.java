@@ -40,7 +40,7 @@ class MultiCropTest {
 
     private static MultiCropBatch first(DinoConfig dino, long seed, int epoch, List<StochasticInput> masks)
             throws InterruptedException {
-        MultiCrop crops = new MultiCrop(dino, 28, 0.286, 0.353);
+        MultiCrop crops = new MultiCrop(dino, 28, new double[] {0.286}, new double[] {0.353});
         try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(images(), crops, BATCH, masks,
                 seed, epoch)) {
             assertEquals(IMAGES / BATCH, batches.steps());
@@ -82,5 +82,33 @@ class MultiCropTest {
     void theTwoGlobalViewsOfAnImageDiffer() throws Exception {
         MultiCropBatch batch = first(dino(""), 0, 0, List.of());
         assertNotEquals(batch.global().slice(0), batch.global().slice(BATCH));
+    }
+
+    @Test
+    void colourViewsKeepThreeChannelsAndRandomGrayscaleMakesThemEqual() throws Exception {
+        byte[] pixels = new byte[IMAGES * 3 * 28 * 28];
+        new Random(4).nextBytes(pixels);
+        ImageDataset colour = new ImageDataset(pixels, new int[IMAGES], 3, 28, 28, 10, null);
+        double[] mean = {0.5, 0.5, 0.5};
+        double[] std = {0.25, 0.25, 0.25};
+        MultiCrop grey = new MultiCrop(dino("localCrops: 2, augmentation: {grayscaleProbability: 1.0}"), 28, mean,
+                std);
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, grey, BATCH, List.of(), 0,
+                0)) {
+            MultiCropBatch batch = batches.next();
+            assertArrayEquals(new long[] {2 * BATCH, 3, 28, 28}, batch.global().shape());
+            assertArrayEquals(new long[] {2 * BATCH, 3, 12, 12}, batch.local().shape());
+            for (int v = 0; v < 2 * BATCH; v++) {
+                assertEquals(batch.global().slice(v).slice(0), batch.global().slice(v).slice(2),
+                        "a grayscale view has the luma in every channel");
+            }
+        }
+        MultiCrop coloured = new MultiCrop(dino("augmentation: {grayscaleProbability: 0.0}"), 28, mean, std);
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, coloured, BATCH, List.of(),
+                0, 0)) {
+            MultiCropBatch batch = batches.next();
+            assertNotEquals(batch.global().slice(0).slice(0), batch.global().slice(0).slice(2),
+                    "without grayscale the channels of random colour pixels differ");
+        }
     }
 }

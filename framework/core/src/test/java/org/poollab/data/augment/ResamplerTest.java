@@ -19,7 +19,7 @@ class ResamplerTest {
     @Test
     void theWholeImageAtItsOwnSizeIsUnchanged() {
         float[] image = randomImage(9);
-        float[] out = Resampler.resize(image, 9, 9, new CropBox(0, 0, 9, 9), 9);
+        float[] out = Resampler.resize(image, 1, 9, 9, new CropBox(0, 0, 9, 9), 9);
         for (int i = 0; i < image.length; i++) {
             assertEquals(image[i], out[i], 1e-6);
         }
@@ -30,7 +30,7 @@ class ResamplerTest {
         float[] image = new float[28 * 28];
         java.util.Arrays.fill(image, 0.3f);
         for (int size : new int[] {5, 12, 28, 40}) {
-            for (float v : Resampler.resize(image, 28, 28, new CropBox(3, 5, 17, 11), size)) {
+            for (float v : Resampler.resize(image, 1, 28, 28, new CropBox(3, 5, 17, 11), size)) {
                 assertEquals(0.3f, v, 1e-6);
             }
         }
@@ -44,7 +44,7 @@ class ResamplerTest {
         for (int i = 0; i < 64; i++) {
             image[i] = (float) (0.5 + 0.3 * Math.sin(i * 0.7)); // stays inside [0, 1] after filtering
         }
-        float[] out = Resampler.resize(image, 8, 8, new CropBox(0, 0, 8, 8), 4);
+        float[] out = Resampler.resize(image, 1, 8, 8, new CropBox(0, 0, 8, 8), 4);
         double[] weightsX = new double[8];
         double total = 0;
         for (int i = 0; i < 8; i++) {
