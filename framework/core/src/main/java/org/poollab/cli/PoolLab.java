@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Research on pooling: SimPool, GAP, [CLS] and more as plugins; YAML experiments; MLflow.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
                 AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
-                CommandLine.HelpCommand.class})
+                DataCommand.class, CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
 
     @Override

@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * The data set and its preprocessing.
  *
- * @param dataset the data set id: {@value #FASHION_MNIST} or {@value #IMAGE_FOLDER}
- * @param path the folder with the IDX files, or the image folder (with {@code train/} and {@code test/} or
- *             {@code val/})
- * @param imageSize the side images are resized to (image folders; Fashion-MNIST's are 28)
+ * @param dataset the data set id: {@value #FASHION_MNIST}, {@value #FASHION_CLUTTER} or {@value #IMAGE_FOLDER}
+ * @param path the folder with the IDX files (Fashion-MNIST and fashion-clutter), or the image folder (with
+ *             {@code train/} and {@code test/} or {@code val/})
+ * @param imageSize the side images are resized to (image folders) or generated at (fashion-clutter);
+ *                  Fashion-MNIST's are 28
  * @param channels 1 (grey) or 3 (colour), or {@code null} for the data's own ({@code auto})
  * @param masks the object-mask folder of an image folder, or {@code null} for none
  * @param trainSubset how many training images to use (a seeded random subset), or {@code null} for all
@@ -26,6 +27,8 @@ public record DataConfig(String dataset, Path path, int imageSize, Integer chann
 
     /** The embedded default data set (Debian package {@code dataset-fashion-mnist}). */
     public static final String FASHION_MNIST = "fashion-mnist";
+    /** Colour scenes with exact masks generated from Fashion-MNIST ({@code data.clutter.FashionClutter}). */
+    public static final String FASHION_CLUTTER = "fashion-clutter";
     /** Any folder laid out as torchvision's ImageFolder. */
     public static final String IMAGE_FOLDER = "imagefolder";
     /** The statistics torchvision's ImageNet models are trained with (DINO, timm and SimPool use them). */

@@ -10,6 +10,8 @@ final class ExperimentReader {
 
     static final String DEFAULT_DATA_PATH = "/usr/share/datasets/fashion-mnist";
     private static final int FASHION_MNIST_SIZE = 28;
+    /** fashion-clutter's default side: room for a scaled object among clutter at a CPU-friendly size. */
+    private static final int CLUTTER_SIZE = 64;
     static final String SUPERVISED = "supervised";
     static final String DINO = "dino";
 
@@ -33,14 +35,16 @@ final class ExperimentReader {
 
     private static DataConfig data(ConfigNode node) {
         String dataset = node.choice("dataset", DataConfig.FASHION_MNIST,
-                List.of(DataConfig.FASHION_MNIST, DataConfig.IMAGE_FOLDER));
+                List.of(DataConfig.FASHION_MNIST, DataConfig.FASHION_CLUTTER, DataConfig.IMAGE_FOLDER));
         boolean folder = dataset.equals(DataConfig.IMAGE_FOLDER);
+        boolean clutter = dataset.equals(DataConfig.FASHION_CLUTTER);
         Path path = Path.of(folder ? node.requiredString("path", "/data/my-images (holding train/ and test/)")
                 : node.string("path", DEFAULT_DATA_PATH));
-        int imageSize = node.integer("imageSize", FASHION_MNIST_SIZE, 4, 1024);
-        if (!folder && imageSize != FASHION_MNIST_SIZE) {
-            throw node.problem("imageSize", "applies to dataset " + DataConfig.IMAGE_FOLDER + " only (Fashion-MNIST "
-                    + "images are " + FASHION_MNIST_SIZE + " x " + FASHION_MNIST_SIZE + "); remove it");
+        int imageSize = node.integer("imageSize", clutter ? CLUTTER_SIZE : FASHION_MNIST_SIZE, 4, 1024);
+        if (!folder && !clutter && imageSize != FASHION_MNIST_SIZE) {
+            throw node.problem("imageSize", "applies to datasets " + DataConfig.IMAGE_FOLDER + " and "
+                    + DataConfig.FASHION_CLUTTER + " only (Fashion-MNIST images are " + FASHION_MNIST_SIZE + " x "
+                    + FASHION_MNIST_SIZE + "); remove it");
         }
         Integer channels = node.autoInteger("channels", List.of(1, 3));
         String masks = node.string("masks", null);

@@ -1,8 +1,10 @@
 package org.poollab.data;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.DataConfig;
+import org.poollab.data.clutter.FashionClutter;
 
 /**
  * The train and test sets an experiment's {@code data} section names, with its optional seeded subsets, in the
@@ -29,6 +31,8 @@ public record DataSource(ImageDataset train, ImageDataset test) {
                     folder.train(config.imageSize(), channels, config.trainSubset(), seed, progress),
                     folder.test(config.imageSize(), channels, config.masks(), config.testSubset(), seed + 1,
                             progress));
+        } else if (config.dataset().equals(FashionClutter.ID)) {
+            data = clutter(config, channels, seed, progress);
         } else {
             ImageDataset train = FashionMnist.train(config.path()).withChannels(channels);
             ImageDataset test = FashionMnist.test(config.path()).withChannels(channels);
@@ -45,15 +49,34 @@ public record DataSource(ImageDataset train, ImageDataset test) {
     }
 
     /**
-     * The configured channels, or for {@code auto} the data's own: Fashion-MNIST is grey; an image folder is
-     * colour if it stores colour ({@link ImageFolder#storedChannels}).
+     * The configured channels, or for {@code auto} the data's own: Fashion-MNIST is grey, fashion-clutter colour;
+     * an image folder is colour if it stores colour ({@link ImageFolder#storedChannels}).
      */
     public static int channels(DataConfig config) {
         if (config.channels() != null) {
             return config.channels();
         }
-        return config.dataset().equals(DataConfig.IMAGE_FOLDER) ? ImageFolder.at(config.path()).storedChannels()
-                : 1;
+        return switch (config.dataset()) {
+            case DataConfig.IMAGE_FOLDER -> ImageFolder.at(config.path()).storedChannels();
+            case FashionClutter.ID -> 3;
+            default -> 1;
+        };
+    }
+
+    /** Generates the scenes of the chosen items only (the subset the whole set's subset would be). */
+    private static DataSource clutter(DataConfig config, int channels, long seed, PrintStream progress) {
+        ImageDataset trainItems = FashionMnist.train(config.path());
+        ImageDataset testItems = FashionMnist.test(config.path());
+        int[] train = ImageDataset.chosen(trainItems.size(), config.trainSubset(), seed);
+        int[] test = ImageDataset.chosen(testItems.size(), config.testSubset(), seed + 1);
+        int size = config.imageSize();
+        progress.printf(Locale.ROOT, "generating %d + %d %s scenes (%d x %d, colour, with object masks)%n",
+                train.length, test.length, FashionClutter.ID, size, size);
+        long start = System.nanoTime();
+        DataSource data = new DataSource(FashionClutter.scenes(trainItems, false, size, train).withChannels(channels),
+                FashionClutter.scenes(testItems, true, size, test).withChannels(channels));
+        progress.printf(Locale.ROOT, "generated them in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return data;
     }
 
     private static ImageDataset subset(ImageDataset data, Integer count, long seed) {

@@ -3,12 +3,16 @@ package org.poollab.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Loads Fashion-MNIST from the IDX files of the Debian package {@code dataset-fashion-mnist}. */
 public final class FashionMnist {
 
     /** The ten Fashion-MNIST classes. */
     public static final int CLASSES = 10;
+    /** The class names of labels 0 to 9 (the data set's README). */
+    public static final List<String> CLASS_NAMES = List.of("t-shirt-top", "trouser", "pullover", "dress", "coat",
+            "sandal", "shirt", "sneaker", "bag", "ankle-boot");
 
     /** Images are SIZE x SIZE grey levels. */
     public static final int SIZE = 28;

@@ -1,6 +1,8 @@
 package org.poollab.data;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Images of one size as bytes plus integer labels, held in memory (Fashion-MNIST: 47 MB for 60k images), with
@@ -123,8 +125,8 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
 
     /** A seeded random subset of {@code count} images (all of them, reordered, if count >= size). */
     public ImageDataset subset(int count, long seed) {
-        int n = Math.min(count, size());
-        int[] order = permutation(size(), new SplittableRandom(seed));
+        int[] order = chosen(size(), count, seed);
+        int n = order.length;
         int length = channels * area();
         byte[] p = new byte[n * length];
         byte[] m = masks == null ? null : new byte[n * area()];
@@ -137,6 +139,19 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
             l[i] = labels[order[i]];
         }
         return new ImageDataset(p, l, channels, height, width, classes, m);
+    }
+
+    /**
+     * The indices a seeded subset of {@code count} of {@code size} images takes, in its order: what
+     * {@link #subset} keeps, for sets that make or read only the images chosen.
+     *
+     * @param count how many, or {@code null} for all of them in their own order
+     */
+    public static int[] chosen(int size, Integer count, long seed) {
+        if (count == null) {
+            return IntStream.range(0, size).toArray();
+        }
+        return Arrays.copyOf(permutation(size, new SplittableRandom(seed)), Math.min(count, size));
     }
 
     /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.poollab.data.augment.Resampler;
@@ -115,9 +114,8 @@ public final class ImageFolder {
             throw new DataException(split + " holds no images (data.path); expected " + split
                     + "/<class>/<image>.png or .jpg");
         }
-        int n = subset == null ? files.size() : Math.min(subset, files.size());
-        int[] order = subset == null ? IntStream.range(0, n).toArray()
-                : ImageDataset.permutation(files.size(), new SplittableRandom(seed));
+        int[] order = ImageDataset.chosen(files.size(), subset, seed);
+        int n = order.length;
         int area = size * size;
         if ((long) n * channels * area > Integer.MAX_VALUE - 8) {
             throw new DataException(split + ": " + n + " images of " + channels + " x " + size + " x " + size

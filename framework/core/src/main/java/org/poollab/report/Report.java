@@ -19,15 +19,16 @@ import org.poollab.tracking.TrackingException;
 /**
  * {@code poollab report <experiment>}: the experiment's runs, searched on the MLflow server, as
  * {@code index.html} and {@code report.md} with a table of runs, mean ± standard deviation over seeds, the k-NN
- * scores after each evaluated epoch, a k-NN bar chart per pooling, training curves and the attention grids side by
- * side. The report is also uploaded to the
- * newest sweep parent run of the experiment (artifacts {@code report/...}).
+ * scores after each evaluated epoch, a k-NN bar chart per pooling, training curves, the maps of every pooling on
+ * the same test images, and each run's attention grid. The report is also uploaded to the newest sweep parent run
+ * of the experiment (artifacts {@code report/...}).
  */
 public final class Report {
 
     /** Attention grids are scaled down to this width to keep the report small. */
     private static final int ATTENTION_WIDTH = 640;
     private static final String ATTENTION_ARTIFACT = "attention/attention-grid.png";
+    private static final String COMPARISON = "charts/attention-compared.png";
 
     private final String trackingUri;
     private final PrintStream out;
@@ -61,9 +62,11 @@ public final class Report {
             emptyFolder(folder.resolve("charts")); // a report written again keeps no files of the last one
             emptyFolder(folder.resolve("attention"));
             ReportPage page = new ReportPage(experiment, runs);
-            Map<String, String> charts = charts(source, page, runs, folder);
-            Map<String, String> attention = attentionGrids(runs, folder);
             List<EpochScores> epochs = EpochScores.read(source, runs, page.knnColumns());
+            Map<String, String> attention = attentionGrids(runs, folder);
+            Map<String, String> charts = charts(source, page, runs, folder, EpochScores.anyRunHasSeveral(epochs));
+            AttentionComparison.write(page.groups(), attention, folder, COMPARISON)
+                    .ifPresent(caption -> charts.put(COMPARISON, caption));
             Path index = folder.resolve("index.html");
             Files.writeString(index, page.html(charts, attention, epochs));
             Files.writeString(folder.resolve("report.md"), page.markdown(charts, attention, epochs));
@@ -83,8 +86,9 @@ public final class Report {
         }
     }
 
-    private Map<String, String> charts(ExperimentRuns source, ReportPage page, List<RunSummary> runs, Path folder)
-            throws IOException {
+    /** @param overEpochs whether some run was evaluated more than once (else a k-NN curve would be one point) */
+    private Map<String, String> charts(ExperimentRuns source, ReportPage page, List<RunSummary> runs, Path folder,
+                                       boolean overEpochs) throws IOException {
         Map<String, String> charts = new LinkedHashMap<>();
         String headline = "knn_top1_k" + page.headlineK();
         Map<String, List<Double>> byGroup = new LinkedHashMap<>();
@@ -98,13 +102,18 @@ public final class Report {
         for (RunSummary run : runs) {
             String label = run.group() + " s" + run.seed() + " (" + run.runId().substring(0, 6) + ")";
             loss.put(label, source.history(run.runId(), "loss"));
-            knn.put(label, source.history(run.runId(), headline));
+            if (overEpochs) {
+                knn.put(label, source.history(run.runId(), headline));
+            }
         }
         ReportCharts.curves(folder.resolve("charts/loss.png"), "training loss", "step", "loss", loss);
         charts.put("charts/loss.png", "training loss per step");
-        ReportCharts.curves(folder.resolve("charts/knn-epochs.png"), "k-NN top-1 over epochs", "epoch",
-                "top-1 %", knn);
-        charts.put("charts/knn-epochs.png", "k-NN top-1 at k = " + page.headlineK() + " after each evaluated epoch");
+        if (overEpochs) {
+            ReportCharts.curves(folder.resolve("charts/knn-epochs.png"), "k-NN top-1 over epochs", "epoch",
+                    "top-1 %", knn);
+            charts.put("charts/knn-epochs.png", "k-NN top-1 at k = " + page.headlineK()
+                    + " after each evaluated epoch");
+        }
         return charts;
     }
 

@@ -23,7 +23,9 @@ final class ReportCharts {
     }
 
     /**
-     * Bars of a metric's mean per group, with the standard deviation over seeds as error bars.
+     * Bars of a metric's mean per group, with the standard deviation over seeds as error bars, on an axis zoomed
+     * to the data (from below the lowest mean - sd to above the highest mean + sd), so that differences of a point
+     * are visible.
      *
      * @param groups group label to the metric's values over its runs (NaN values are left out)
      */
@@ -50,7 +52,27 @@ final class ReportCharts {
             deviations.add(0.0);
         }
         chart.addSeries(axis, labels, means, deviations);
+        double[] range = zoomedRange(means, deviations);
+        chart.getStyler().setYAxisMin(range[0]);
+        chart.getStyler().setYAxisMax(range[1]);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * The bar chart's axis: the span of mean ± sd over the bars, widened by 40 % of it (at least 0.4) on each side,
+     * never below 0.
+     *
+     * @return {@code [min, max]}
+     */
+    static double[] zoomedRange(List<Double> means, List<Double> deviations) {
+        double low = Double.MAX_VALUE;
+        double high = -Double.MAX_VALUE;
+        for (int i = 0; i < means.size(); i++) {
+            low = Math.min(low, means.get(i) - deviations.get(i));
+            high = Math.max(high, means.get(i) + deviations.get(i));
+        }
+        double margin = Math.max(high - low, 1.0) * 0.4;
+        return new double[] {Math.max(0, low - margin), high + margin};
     }
 
     /**

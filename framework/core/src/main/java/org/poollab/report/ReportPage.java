@@ -89,7 +89,8 @@ final class ReportPage {
                 .append(escape(experiment)).append("</title>\n<style>body{font-family:sans-serif;margin:2em}"
                         + "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;"
                         + "text-align:right}td.l,th.l{text-align:left}figure{display:inline-block;margin:8px}"
-                        + "figcaption{font-size:12px}img{max-width:100%}</style></head>\n<body>\n");
+                        + "figcaption{font-size:12px}img{max-width:100%}div.wide{overflow-x:auto;max-width:100%}"
+                        + "</style></head>\n<body>\n");
         out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runCount())
                 .append(", read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
                         + "percent, wall time in minutes.</p>\n");
@@ -207,7 +208,8 @@ final class ReportPage {
     }
 
     private static void htmlTable(StringBuilder out, String id, String rowClass, List<String> head, List<Row> rows) {
-        out.append("<table id=\"").append(id).append("\">\n<tr>");
+        // A wide table scrolls inside its own box instead of widening the page.
+        out.append("<div class=\"wide\"><table id=\"").append(id).append("\">\n<tr>");
         head.forEach(cell -> out.append("<th class=\"l\">").append(escape(cell)).append("</th>"));
         out.append("</tr>\n");
         for (Row row : rows) {
@@ -218,7 +220,7 @@ final class ReportPage {
                     ? "<td>" : "<td class=\"l\">").append(escape(cell)).append("</td>"));
             out.append("</tr>\n");
         }
-        out.append("</table>\n");
+        out.append("</table></div>\n");
     }
 
     private static void markdownTable(StringBuilder out, List<String> head, List<Row> rows) {

@@ -84,46 +84,6 @@ class PoolingContractIT {
                     refused.getMessage());
             return;
         }
-        Nd4j.getRandom().setSeed(2);
-        Map<String, INDArray> inputs = new HashMap<>(StochasticMasks.evaluation(model.stochasticInputs(), in -> B));
-        inputs.put(ModelGraph.IMAGES, Nd4j.randn(DataType.FLOAT, B, 1, 28, 28));
-
-        List<String> outputs = new ArrayList<>(List.of(model.features().name()));
-        model.attention().ifPresent(a -> outputs.add(a.name()));
-        model.headAttention().ifPresent(a -> outputs.add(a.name()));
-        Map<String, INDArray> values = model.sd().output(inputs, outputs.toArray(new String[0]));
-        INDArray pooled = values.get(model.features().name());
-        assertArrayEquals(new long[] {B, model.featureDim()}, pooled.shape());
-        assertFalse(pooled.isNaN().any() || pooled.isInfinite().any(), "non-finite pooled features");
-        model.attention().ifPresent(a -> {
-            INDArray map = values.get(a.name());
-            assertEquals(B, map.size(0));
-            assertTrue(map.minNumber().doubleValue() >= 0, "negative attention");
-            INDArray sums = map.sum(1);
-            for (int b = 0; b < B; b++) {
-                assertEquals(1.0, sums.getDouble(b), 1e-4, "attention of image " + b + " sums to " + sums);
-            }
-        });
-        model.headAttention().ifPresent(a -> {
-            INDArray heads = values.get(a.name());
-            assertEquals(3, heads.rank(), "per-head maps are [B, H, N]");
-            assertTrue(heads.minNumber().doubleValue() >= 0, "negative attention in a head");
-            INDArray sums = heads.sum(2);
-            assertEquals(0, sums.sub(1.0).amaxNumber().doubleValue(), 1e-4, "a head's map does not sum to 1");
-        });
-
-        Nd4j.getRandom().setSeed(3);
-        SDVariable loss = model.features().mul(model.sd().constant(Nd4j.randn(DataType.FLOAT, B,
-                model.featureDim()))).sum();
-        List<String> parameters = model.sd().variables().stream()
-                .filter(v -> v.getVariableType() == VariableType.VARIABLE).map(SDVariable::name).toList();
-        model.sd().setLossVariables(loss.name());
-        Map<String, INDArray> gradients = model.sd().calculateGradients(inputs, parameters);
-        for (String parameter : parameters) {
-            INDArray gradient = gradients.get(parameter);
-            double largest = gradient == null ? Double.NaN : gradient.amaxNumber().doubleValue();
-            assertTrue(largest > 0 && Double.isFinite(largest), "no finite non-zero gradient reaches " + parameter
-                    + " (largest |g| = " + largest + ")");
-        }
+        ModelContract.assertHolds(model, INPUT, B);
     }
 }

@@ -91,6 +91,9 @@ class ReportIT {
             assertEquals(720, png.getWidth(), chart);
             assertTrue(html.contains("src=\"" + chart + "\""), chart);
         }
+        BufferedImage compared = ImageIO.read(folder.resolve("charts/attention-compared.png").toFile());
+        assertEquals(2 * 80, compared.getHeight(), "seed 1's simpool and gap grids, one 80-px row of images each");
+        assertTrue(html.contains("src=\"charts/attention-compared.png\""), "the comparison is on the page");
         try (var attention = Files.list(folder.resolve("attention"))) {
             List<Path> grids = attention.toList();
             assertEquals(3, grids.size(), "the two simpool runs and gap seed 1 logged a grid");
