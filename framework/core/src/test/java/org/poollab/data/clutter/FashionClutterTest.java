@@ -105,6 +105,7 @@ class FashionClutterTest {
             area += (double) object / mask.length / SCENES;
         }
         assertEquals(area, jaccard, 1e-12, "a uniform map selects every pixel, so it scores the area fraction");
-        assertTrue(area > 0.05 && area < 0.3, "mean object area fraction " + area);
+        System.out.printf("fashion-clutter: mean object area fraction %.4f%n", area);
+        assertTrue(area > 0.1 && area < 0.3, "mean object area fraction " + area);
     }
 }
