@@ -52,6 +52,12 @@ final class ConfigNode {
         known.add(key);
         Object value = raw.get(key);
         Map<String, Object> map = value == null ? Map.of() : asStringMap(pathOf(key), value);
+        map.forEach((name, v) -> {
+            if (v == null) {
+                throw new ConfigException(pathOf(key) + "." + name, "has no value; give one (a plugin's 'no value' "
+                        + "is usually written none) or remove the key");
+            }
+        });
         resolved.put(key, new LinkedHashMap<>(map));
         return map;
     }

@@ -13,6 +13,7 @@ import java.util.List;
  *                  Fashion-MNIST's are 28
  * @param channels 1 (grey) or 3 (colour), or {@code null} for the data's own ({@code auto})
  * @param masks the object-mask folder of an image folder, or {@code null} for none
+ * @param unreadableLimit the share of an image folder's split that may be unreadable (skipped with a warning)
  * @param trainSubset how many training images to use (a seeded random subset), or {@code null} for all
  * @param testSubset how many test images to use, or {@code null} for all
  * @param mean pixel mean for normalisation (pixels scaled to [0, 1] first): one value for every channel or one
@@ -22,7 +23,7 @@ import java.util.List;
  * @param flip whether to flip training images horizontally with p = 0.5
  */
 public record DataConfig(String dataset, Path path, int imageSize, Integer channels, Path masks,
-                         Integer trainSubset, Integer testSubset, List<Double> mean, List<Double> std,
+                         double unreadableLimit, Integer trainSubset, Integer testSubset, List<Double> mean, List<Double> std,
                          int cropPadding, boolean flip) {
 
     /** The embedded default data set (Debian package {@code dataset-fashion-mnist}). */

@@ -12,6 +12,8 @@ final class ExperimentReader {
     private static final int FASHION_MNIST_SIZE = 28;
     /** fashion-clutter's default side: room for a scaled object among clutter at a CPU-friendly size. */
     private static final int CLUTTER_SIZE = 64;
+    /** A few bad files in a large folder are skipped; more than 1 % means a broken copy. */
+    private static final double UNREADABLE_LIMIT = 0.01;
     static final String SUPERVISED = "supervised";
     static final String DINO = "dino";
 
@@ -54,6 +56,7 @@ final class ExperimentReader {
         }
         DataConfig config = new DataConfig(dataset, path, imageSize, channels,
                 masks == null ? null : Path.of(masks),
+                node.number("unreadableLimit", UNREADABLE_LIMIT, 0, 1),
                 node.optionalInteger("trainSubset", 1),
                 node.optionalInteger("testSubset", 1),
                 node.optionalNumbers("mean", 3, 0, 1),

@@ -26,7 +26,7 @@ public record DataSource(ImageDataset train, ImageDataset test) {
         String normalisation = config.describeNormalisation(channels);
         DataSource data;
         if (config.dataset().equals(DataConfig.IMAGE_FOLDER)) {
-            ImageFolder folder = ImageFolder.at(config.path());
+            ImageFolder folder = ImageFolder.at(config.path()).toleratingUnreadable(config.unreadableLimit());
             data = new DataSource(
                     folder.train(config.imageSize(), channels, config.trainSubset(), seed, progress),
                     folder.test(config.imageSize(), channels, config.masks(), config.testSubset(), seed + 1,

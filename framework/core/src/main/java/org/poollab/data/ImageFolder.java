@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.poollab.data.augment.Resampler;
@@ -28,12 +30,17 @@ public final class ImageFolder {
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final float MASK_THRESHOLD = 0.5f;
 
+    /** How many unreadable images are listed by name in the warning. */
+    private static final int NAMED = 3;
+
     private final Path root;
     private final List<String> classes;
+    private final double unreadableLimit;
 
-    private ImageFolder(Path root, List<String> classes) {
+    private ImageFolder(Path root, List<String> classes, double unreadableLimit) {
         this.root = root;
         this.classes = classes;
+        this.unreadableLimit = unreadableLimit;
     }
 
     /**
@@ -49,7 +56,18 @@ public final class ImageFolder {
             throw new DataException(train + " has no class folders (data.path); put each class's images in "
                     + train + "/<class name>/");
         }
-        return new ImageFolder(root, classes);
+        return new ImageFolder(root, classes, 0);
+    }
+
+    /**
+     * The same folder, skipping images that cannot be decoded (corrupt, truncated, not an image) as long as they
+     * are at most {@code fraction} of a split's images: a warning counts them and names the first few. More than
+     * that is an error naming them, since it points at a broken copy rather than a few bad files.
+     *
+     * @param fraction in [0, 1]; 0 refuses any unreadable image
+     */
+    public ImageFolder toleratingUnreadable(double fraction) {
+        return new ImageFolder(root, classes, fraction);
     }
 
     /** The class names; label {@code i} is class {@code classes().get(i)}. */
@@ -128,9 +146,17 @@ public final class ImageFolder {
         byte[] pixels = new byte[n * channels * area];
         byte[] maskBytes = masks == null ? null : new byte[n * area];
         int[] chosenLabels = new int[n];
+        boolean[] read = new boolean[n];
+        Queue<String> unreadable = new ConcurrentLinkedQueue<>();
         IntStream.range(0, n).parallel().forEach(i -> {
             Path file = files.get(order[i]);
-            DecodedImage image = DecodedImage.read(file, channels);
+            DecodedImage image;
+            try {
+                image = DecodedImage.read(file, channels);
+            } catch (DataException e) {
+                unreadable.add(e.getMessage());
+                return;
+            }
             float[] resized = Resampler.centreSquare(image.planes(), channels, image.height(), image.width(), size);
             for (int p = 0; p < resized.length; p++) {
                 pixels[i * resized.length + p] = (byte) Math.round(resized[p] * 255);
@@ -139,9 +165,39 @@ public final class ImageFolder {
                 readMask(maskFile(masks, file), image, size, maskBytes, i * area);
             }
             chosenLabels[i] = labels.get(order[i]);
+            read[i] = true;
         });
-        progress.printf(Locale.ROOT, "read %d images in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
-        return new ImageDataset(pixels, chosenLabels, channels, size, size, classes.size(), maskBytes);
+        progress.printf(Locale.ROOT, "read %d images in %.1f s%n", n - unreadable.size(),
+                (System.nanoTime() - start) / 1e9);
+        ImageDataset data = new ImageDataset(pixels, chosenLabels, channels, size, size, classes.size(), maskBytes);
+        return unreadable.isEmpty() ? data : withoutUnreadable(data, read, unreadable, split, progress);
+    }
+
+    /** Drops the images that could not be decoded, or refuses when there are more than the limit allows. */
+    private ImageDataset withoutUnreadable(ImageDataset data, boolean[] read, Queue<String> unreadable, Path split,
+                                           PrintStream progress) {
+        List<String> sorted = unreadable.stream().sorted().toList();
+        String named = String.join("; ", sorted.subList(0, Math.min(NAMED, sorted.size())))
+                + (sorted.size() > NAMED ? "; ..." : "");
+        if (sorted.size() > unreadableLimit * read.length) {
+            throw new DataException(sorted.size() + " of the " + read.length + " images in " + split + " cannot be "
+                    + "read (more than data.unreadableLimit = " + unreadableLimit + " of them): " + named);
+        }
+        progress.printf(Locale.ROOT, "warning: skipped %d unreadable image(s) of %d in %s: %s%n", sorted.size(),
+                read.length, split, named);
+        int[] kept = IntStream.range(0, read.length).filter(i -> read[i]).toArray();
+        int length = data.channels() * data.area();
+        byte[] pixels = new byte[kept.length * length];
+        byte[] masks = data.hasMasks() ? new byte[kept.length * data.area()] : null;
+        int[] labels = new int[kept.length];
+        for (int k = 0; k < kept.length; k++) {
+            System.arraycopy(data.pixels(), kept[k] * length, pixels, k * length, length);
+            if (masks != null) {
+                System.arraycopy(data.masks(), kept[k] * data.area(), masks, k * data.area(), data.area());
+            }
+            labels[k] = data.labels()[kept[k]];
+        }
+        return new ImageDataset(pixels, labels, data.channels(), data.height(), data.width(), data.classes(), masks);
     }
 
     /** The mask of {@code image}: same path relative to the data set's root, under {@code masks}, as a PNG. */

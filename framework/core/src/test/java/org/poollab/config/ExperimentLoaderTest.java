@@ -65,6 +65,13 @@ class ExperimentLoaderTest {
     }
 
     @Test
+    void aPluginParameterWithoutAValueIsNamed() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentLoader.load(
+                write("experiment: e\nbackbone: {params: {pat, ch: 8}}\n"), List.of()));
+        assertEquals("backbone.params.pat", e.path());
+    }
+
+    @Test
     void channelsAndPerChannelNormalisationAreValidatedAgainstEachOther() throws IOException {
         ExperimentConfig colour = ExperimentLoader.load(write("experiment: e\n"
                 + "data: {channels: 3, mean: [0.5, 0.4, 0.3], std: 0.25}\n"), List.of());

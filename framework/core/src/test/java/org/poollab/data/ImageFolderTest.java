@@ -178,4 +178,23 @@ class ImageFolderTest {
         assertTrue(missing.getMessage().contains("d.png") && missing.getMessage().contains("data.masks"),
                 missing.getMessage());
     }
+
+    @Test
+    void aFewUnreadableImagesAreSkippedWithAWarningNamingThemAndMoreAreAnError() throws IOException {
+        for (int i = 0; i < 7; i++) {
+            square("train/coat/more" + i + ".png", Color.GRAY, BufferedImage.TYPE_INT_RGB);
+        }
+        byte[] jpeg = Files.readAllBytes(root.resolve("train/coat/more0.png"));
+        Files.write(root.resolve("train/coat/truncated.png"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+        ByteArrayOutputStream warned = new ByteArrayOutputStream();
+        ImageDataset train = ImageFolder.at(root).toleratingUnreadable(0.1).train(8, 1, null, 0,
+                new PrintStream(warned, true));
+        assertEquals(10, train.size(), "11 files, the truncated one skipped");
+        assertTrue(warned.toString().contains("skipped 1 unreadable image(s) of 11")
+                && warned.toString().contains("truncated.png"), warned.toString());
+        DataException refused = assertThrows(DataException.class,
+                () -> ImageFolder.at(root).toleratingUnreadable(0.05).train(8, 1, null, 0, QUIET));
+        assertTrue(refused.getMessage().contains("data.unreadableLimit") && refused.getMessage().contains(
+                "truncated.png"), refused.getMessage());
+    }
 }

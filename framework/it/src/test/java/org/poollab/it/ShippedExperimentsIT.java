@@ -6,6 +6,7 @@ import com.google.inject.Guice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,10 @@ import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginHost;
 import org.poollab.run.ExperimentRunner;
 
-/** Every experiment file the project ships validates against the built plugins, every run of every sweep. */
+/**
+ * Every experiment file the project ships (experiments/, and the benchmarks' in bench/) validates against the
+ * built plugins, every run of every sweep.
+ */
 class ShippedExperimentsIT {
 
     private static PluginHost host;
@@ -37,7 +41,13 @@ class ShippedExperimentsIT {
     }
 
     static Stream<Path> shippedFiles() throws IOException {
-        return Files.list(Project.ROOT.resolve("experiments")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+        List<Path> files = new ArrayList<>();
+        for (String folder : List.of("experiments", "bench")) {
+            try (Stream<Path> listed = Files.list(Project.ROOT.resolve(folder))) {
+                listed.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+            }
+        }
+        return files.stream();
     }
 
     @ParameterizedTest
