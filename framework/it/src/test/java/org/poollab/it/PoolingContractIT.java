@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,8 +24,6 @@ import org.poollab.data.StochasticMasks;
 import org.poollab.model.IncompatibleComponentsException;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
-import org.poollab.plugin.ComponentRegistry;
-import org.poollab.plugin.PluginHost;
 
 /**
  * The contract every pooling plugin meets with every backbone it applies to, run over whatever the plugins
@@ -45,27 +41,16 @@ class PoolingContractIT {
             "convnext", Map.of("stem", 2, "dim", 8, "stages", 2, "depth", 1, "kernel", 3),
             "resnet", Map.of("depth", "18", "stages", 2, "width", 4, "stem", "small"));
 
-    private static PluginHost host;
-    private static ComponentRegistry registry;
-
-    @BeforeAll
-    static void loadPlugins() {
-        host = new PluginHost(Project.PLUGINS, Guice.createInjector());
-        registry = host.start();
-        assertTrue(registry.failures().isEmpty(), registry.failures().toString());
-    }
-
-    @AfterAll
-    static void stopPlugins() {
-        host.close();
-    }
+    @RegisterExtension
+    static final ShippedPlugins PLUGINS = new ShippedPlugins();
 
     @TestFactory
     Stream<DynamicTest> everyPoolingWithEveryBackbone() {
-        assertTrue(registry.poolings().size() >= 6, "plugins directory incomplete: " + registry.poolings().keySet());
+        assertTrue(PLUGINS.registry().poolings().size() >= 6, "plugins directory incomplete: "
+                + PLUGINS.registry().poolings().keySet());
         List<DynamicTest> tests = new ArrayList<>();
-        for (String backbone : registry.backbones().keySet()) {
-            for (String pooling : registry.poolings().keySet()) {
+        for (String backbone : PLUGINS.registry().backbones().keySet()) {
+            for (String pooling : PLUGINS.registry().poolings().keySet()) {
                 tests.add(DynamicTest.dynamicTest(pooling + " on " + backbone, () -> check(backbone, pooling)));
             }
         }
@@ -73,7 +58,7 @@ class PoolingContractIT {
     }
 
     private static void check(String backboneId, String poolingId) {
-        ModelSpec spec = ModelSpec.resolve(registry,
+        ModelSpec spec = ModelSpec.resolve(PLUGINS.registry(),
                 new ComponentConfig(backboneId, null, SMALL.getOrDefault(backboneId, Map.of())),
                 new ComponentConfig(poolingId, null, Map.of()), INPUT);
         ModelGraph model;

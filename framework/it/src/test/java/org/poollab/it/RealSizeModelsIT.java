@@ -3,18 +3,14 @@ package org.poollab.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.ComponentConfig;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
-import org.poollab.plugin.ComponentRegistry;
-import org.poollab.plugin.PluginHost;
 
 /**
  * The paper's settings build and train: ViT-S/16 and ResNet-50 with SimPool on colour 224-px images, a forward
@@ -23,22 +19,11 @@ import org.poollab.plugin.PluginHost;
 class RealSizeModelsIT {
 
     private static final ImageShape IMAGENET = new ImageShape(3, 224, 224);
-    private static PluginHost host;
-    private static ComponentRegistry registry;
-
-    @BeforeAll
-    static void loadPlugins() {
-        host = new PluginHost(Project.PLUGINS, Guice.createInjector());
-        registry = host.start();
-    }
-
-    @AfterAll
-    static void stopPlugins() {
-        host.close();
-    }
+    @RegisterExtension
+    static final ShippedPlugins PLUGINS = new ShippedPlugins();
 
     private static ModelGraph build(String backbone, String preset, Map<String, Object> poolingParams) {
-        ModelSpec spec = ModelSpec.resolve(registry, new ComponentConfig(backbone, preset, Map.of()),
+        ModelSpec spec = ModelSpec.resolve(PLUGINS.registry(), new ComponentConfig(backbone, preset, Map.of()),
                 new ComponentConfig("simpool", null, poolingParams), IMAGENET);
         return ModelGraph.build(spec, DataType.FLOAT, 1);
     }

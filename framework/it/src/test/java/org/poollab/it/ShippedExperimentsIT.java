@@ -2,22 +2,18 @@ package org.poollab.it;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.google.inject.Guice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
-import org.poollab.plugin.ComponentRegistry;
-import org.poollab.plugin.PluginHost;
 import org.poollab.run.ExperimentRunner;
 
 /**
@@ -26,19 +22,8 @@ import org.poollab.run.ExperimentRunner;
  */
 class ShippedExperimentsIT {
 
-    private static PluginHost host;
-    private static ComponentRegistry registry;
-
-    @BeforeAll
-    static void loadPlugins() {
-        host = new PluginHost(Project.PLUGINS, Guice.createInjector());
-        registry = host.start();
-    }
-
-    @AfterAll
-    static void stopPlugins() {
-        host.close();
-    }
+    @RegisterExtension
+    static final ShippedPlugins PLUGINS = new ShippedPlugins();
 
     static Stream<Path> shippedFiles() throws IOException {
         List<Path> files = new ArrayList<>();
@@ -56,7 +41,7 @@ class ShippedExperimentsIT {
         ExperimentPlan plan = ExperimentLoader.plan(file, List.of());
         assertFalse(plan.points().isEmpty());
         for (SweepPoint point : plan.points()) {
-            ExperimentRunner.resolve(registry, point.config());
+            ExperimentRunner.resolve(PLUGINS.registry(), point.config());
         }
     }
 }
