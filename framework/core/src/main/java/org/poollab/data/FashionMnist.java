@@ -34,6 +34,11 @@ public final class FashionMnist {
     }
 
     private static ImageDataset load(Path folder, String prefix, boolean masks) {
+        if (Files.isRegularFile(folder)) {
+            throw new DataException("data.path " + folder + " is a file, not a folder; point it at the folder that "
+                    + "holds " + prefix + "-images-idx3-ubyte.gz (the Debian package installs "
+                    + "/usr/share/datasets/fashion-mnist)");
+        }
         if (!Files.isDirectory(folder)) {
             throw new DataException("data folder " + folder + " does not exist (data.path). Install the Debian "
                     + "package: sudo apt-get install dataset-fashion-mnist, or point data.path at a folder with "

@@ -230,6 +230,10 @@ public final class ImageFolder {
     }
 
     private static Path split(Path root, String name) {
+        if (Files.isRegularFile(root)) {
+            throw new DataException("data.path " + root + " is a file, not a folder; an image-folder data set is a "
+                    + "folder holding train/<class>/<images> and test/<class>/<images> (or val/)");
+        }
         Path folder = root.resolve(name);
         if (!Files.isDirectory(folder)) {
             throw new DataException("the image folder " + root + " has no " + name + "/ (data.path); an image-folder "

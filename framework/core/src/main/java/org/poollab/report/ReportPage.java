@@ -228,12 +228,31 @@ final class ReportPage {
         head.forEach(h -> out.append("---|"));
         out.append('\n');
         for (Row row : rows) {
-            List<String> cells = new ArrayList<>(row.cells());
+            List<String> cells = new ArrayList<>(row.cells().stream().map(ReportPage::markdownCell).toList());
             if (row.link() != null) {
-                cells.set(0, "[" + cells.get(0) + "](" + row.link() + ")");
+                cells.set(0, "[" + cells.get(0) + "](" + row.link().replace(" ", "%20").replace(")", "%29") + ")");
             }
             out.append("| ").append(String.join(" | ", cells)).append(" |\n");
         }
+    }
+
+    /**
+     * A table cell's text that Markdown shows as it is: a {@code |} would end the cell, a newline the row, and
+     * {@code * _ [ ] < > ` \} would format, link or open HTML.
+     */
+    static String markdownCell(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '\n' || c == '\r') {
+                out.append(' ');
+            } else {
+                if ("\\|*_[]<>`".indexOf(c) >= 0) {
+                    out.append('\\');
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String number(double value) {

@@ -266,8 +266,9 @@ public final class ExperimentRunner {
     private Map<String, Double> train(ExperimentConfig config, ModelSpec spec, String configText, Path checkpoints,
                                       MlflowRun run, Optional<Checkpoint> resumeFrom) throws InterruptedException {
         Trainer trainer = trainers.get(config.trainer().id());
-        DataSource data = DataSource.load(config.data(), config.seed(), System.err);
         try {
+            // Inside the try: a data error (a missing folder, an unreadable split) fails the run in MLflow too.
+            DataSource data = DataSource.load(config.data(), config.seed(), System.err);
             Map<String, Double> metrics = new LinkedHashMap<>(trainer.train(new TrainingRun(spec, data, config,
                     configText, checkpoints, run, resumeFrom)));
             long peak = PeakMemory.residentBytes(); // counts ND4J's native buffers, unlike the JVM's own figures

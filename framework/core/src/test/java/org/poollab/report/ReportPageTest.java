@@ -42,4 +42,14 @@ class ReportPageTest {
                 + "<td>0</td><td class=\"l\">FINISHED</td><td>70.00</td>"), html);
         assertTrue(html.contains("<td>71.00 ± 1.41</td>"), html);
     }
+
+    @Test
+    void markdownCellsShowRunNamesAndParametersAsTheyAre() {
+        assertEquals("a\\|b \\*c\\* \\<script\\> d", ReportPage.markdownCell("a|b *c* <script>\nd"));
+        RunSummary odd = new RunSummary("z", "x|y", "FINISHED", Map.of("pooling.id", "sim_pool", "backbone.id", "vit",
+                "trainer.id", "dino", "seed", "0"), Map.of(), Map.of("knn_top1_k20", 50.0), 60, "http://mlflow/runs/z",
+                "file:/artifacts/z");
+        String markdown = new ReportPage("e", List.of(odd)).markdown(Map.of(), Map.of(), List.of());
+        assertTrue(markdown.contains("| [x\\|y](http://mlflow/runs/z) | sim\\_pool | vit |"), markdown);
+    }
 }

@@ -317,14 +317,19 @@ class CliIT {
         assertTrue(result.err().contains("training diverged") && result.err().contains("lower trainer.optimizer.lr"),
                 result.err());
         assertFalse(result.err().contains("\tat org."), "stack trace on the console: " + result.err());
+        String error = failedRunsError("it-diverged");
+        assertTrue(error.contains("the loss became"), error);
+    }
+
+    /** The {@code error} tag of the experiment's one run, which must be FAILED. */
+    private static String failedRunsError(String experiment) {
         try (MlflowClient client = new MlflowClient(SERVER.uri())) {
-            String experimentId = client.getExperimentByName("it-diverged").orElseThrow().getExperimentId();
+            String experimentId = client.getExperimentByName(experiment).orElseThrow().getExperimentId();
             List<RunInfo> runs = client.listRunInfos(experimentId);
             assertEquals(1, runs.size());
             assertEquals(RunStatus.FAILED, runs.get(0).getStatus());
-            String error = client.getRun(runs.get(0).getRunId()).getData().getTagsList().stream()
+            return client.getRun(runs.get(0).getRunId()).getData().getTagsList().stream()
                     .filter(tag -> tag.getKey().equals("error")).findFirst().orElseThrow().getValue();
-            assertTrue(error.contains("the loss became"), error);
         }
     }
 
@@ -378,6 +383,15 @@ class CliIT {
     void missingDataDirectoryNamesTheFolder() throws Exception {
         assertBadInput(cli("run", experiment("experiment: e\ndata: {path: /nonexistent/fmnist}\n").toString()),
                 "/nonexistent/fmnist");
+    }
+
+    @Test
+    void aDataPathNamingAFileSaysSoAndTheRunIsFailedInMlflowWithTheMessage() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-folder.txt"), "x");
+        assertBadInput(cli("run", experiment("experiment: it-data-file\ndata: {path: " + file + "}\n").toString()),
+                "is a file, not a folder");
+        String error = failedRunsError("it-data-file");
+        assertTrue(error.contains("is a file, not a folder"), error);
     }
 
     private static void assertBadInput(Cli.Result result, String mentioned) {
