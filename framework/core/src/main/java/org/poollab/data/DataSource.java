@@ -36,6 +36,8 @@ public record DataSource(ImageDataset train, ImageDataset test) {
         } else {
             ImageDataset train = FashionMnist.train(config.path()).withChannels(channels);
             ImageDataset test = FashionMnist.test(config.path()).withChannels(channels);
+            warnIfLarger("data.trainSubset", config.trainSubset(), train.size(), progress);
+            warnIfLarger("data.testSubset", config.testSubset(), test.size(), progress);
             data = new DataSource(subset(train, config.trainSubset(), seed),
                     subset(test, config.testSubset(), seed + 1));
         }
@@ -67,6 +69,8 @@ public record DataSource(ImageDataset train, ImageDataset test) {
     private static DataSource clutter(DataConfig config, int channels, long seed, PrintStream progress) {
         ImageDataset trainItems = FashionMnist.train(config.path());
         ImageDataset testItems = FashionMnist.test(config.path());
+        warnIfLarger("data.trainSubset", config.trainSubset(), trainItems.size(), progress);
+        warnIfLarger("data.testSubset", config.testSubset(), testItems.size(), progress);
         int[] train = ImageDataset.chosen(trainItems.size(), config.trainSubset(), seed);
         int[] test = ImageDataset.chosen(testItems.size(), config.testSubset(), seed + 1);
         int size = config.imageSize();
@@ -81,5 +85,13 @@ public record DataSource(ImageDataset train, ImageDataset test) {
 
     private static ImageDataset subset(ImageDataset data, Integer count, long seed) {
         return count == null ? data : data.subset(count, seed);
+    }
+
+    /** Says when a subset asks for more images than its split has (all of them are used then). */
+    private static void warnIfLarger(String key, Integer count, int size, PrintStream progress) {
+        if (count != null && count > size) {
+            progress.printf(Locale.ROOT, "warning: %s = %d is more than the %d images of the split; using all %d%n",
+                    key, count, size, size);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.DataConfig;
@@ -43,6 +44,9 @@ public final class Evaluation {
         FeatureExtractor extractor = new FeatureExtractor(config.batchSize(), progress);
         INDArray trainFeatures = extractor.extract(model, train, preprocessing, "train");
         INDArray testFeatures = extractor.extract(model, test, preprocessing, "test");
+        config.k().stream().filter(k -> k > train.size()).forEach(k -> progress.printf(Locale.ROOT,
+                "warning: k = %d (eval.knn.k) is more than the %d training images; scored as k = %d%n", k,
+                train.size(), train.size()));
         KnnEvaluator knn = new KnnEvaluator(config.k(), config.temperature(),
                 config.memoryBudgetMb() * 1024L * 1024L);
         Map<String, Double> metrics = new LinkedHashMap<>(

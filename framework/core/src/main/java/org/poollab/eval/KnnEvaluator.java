@@ -37,7 +37,8 @@ public final class KnnEvaluator {
      * @param trainLabels Ntrain labels in {@code [0, classes)}
      * @param testFeatures {@code [Ntest, d]}
      * @param testLabels Ntest labels
-     * @return {@code knn_top1_k<k>} and {@code knn_top5_k<k>} in percent, for every k in order
+     * @return {@code knn_top1_k<k>} and {@code knn_top5_k<k>} in percent, for every k in order; a k above Ntrain
+     *         is scored, and named, as k = Ntrain
      */
     public Map<String, Double> evaluate(INDArray trainFeatures, int[] trainLabels, INDArray testFeatures,
                                         int[] testLabels, int classes) {
@@ -65,8 +66,9 @@ public final class KnnEvaluator {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (int i = 0; i < ks.size(); i++) {
-            metrics.put("knn_top1_k" + ks.get(i), 100.0 * top1[i] / testLabels.length);
-            metrics.put("knn_top5_k" + ks.get(i), 100.0 * top5[i] / testLabels.length);
+            int used = Math.min(ks.get(i), trainSize); // the name says the k that voted, never a larger one
+            metrics.put("knn_top1_k" + used, 100.0 * top1[i] / testLabels.length);
+            metrics.put("knn_top5_k" + used, 100.0 * top5[i] / testLabels.length);
         }
         return metrics;
     }

@@ -28,7 +28,9 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     public static final String PARENT_TAG = "mlflow.parentRunId";
 
     /** MLflow's limit of params per log-batch request. */
+    /** MLflow's limits on one log-batch request: 100 params or tags, 1000 metrics. */
     private static final int BATCH = 100;
+    private static final int METRICS_PER_BATCH = 1000;
     private static final String LOG_BATCH = "/api/2.0/mlflow/runs/log-batch";
     private static final String UPDATE = "/api/2.0/mlflow/runs/update";
     /** How long the end of a run waits for the journal to reach a server that is away. */
@@ -167,25 +169,19 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
     /** Logs params (values truncated to MLflow's 6000-character limit), in batches of 100. */
     public void logParams(Map<String, String> params) {
-        List<String> batch = new ArrayList<>();
+        List<String> list = new ArrayList<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
             String value = e.getValue().length() > 6000 ? e.getValue().substring(0, 6000) : e.getValue();
-            batch.add("{\"key\":" + Json.string(e.getKey()) + ",\"value\":" + Json.string(value) + "}");
-            if (batch.size() == BATCH) {
-                logBatch("params", batch);
-                batch.clear();
-            }
+            list.add("{\"key\":" + Json.string(e.getKey()) + ",\"value\":" + Json.string(value) + "}");
         }
-        if (!batch.isEmpty()) {
-            logBatch("params", batch);
-        }
+        logInBatches("params", list, BATCH);
     }
 
     /** Sets tags. */
     public void setTags(Map<String, String> tags) {
         List<String> list = new ArrayList<>();
         tags.forEach((k, v) -> list.add("{\"key\":" + Json.string(k) + ",\"value\":" + Json.string(v) + "}"));
-        logBatch("tags", list);
+        logInBatches("tags", list, BATCH);
     }
 
     /** Logs metrics at {@code step}. */
@@ -194,7 +190,14 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         List<String> list = new ArrayList<>();
         metrics.forEach((k, v) -> list.add("{\"key\":" + Json.string(k) + ",\"value\":" + Json.number(v)
                 + ",\"timestamp\":" + now + ",\"step\":" + step + "}"));
-        logBatch("metrics", list);
+        logInBatches("metrics", list, METRICS_PER_BATCH);
+    }
+
+    /** MLflow refuses a log-batch over its limit as a whole: split, never drop. */
+    private void logInBatches(String field, List<String> entries, int size) {
+        for (int start = 0; start < entries.size(); start += size) {
+            logBatch(field, entries.subList(start, Math.min(entries.size(), start + size)));
+        }
     }
 
     private void logBatch(String field, List<String> entries) {

@@ -49,6 +49,15 @@ class KnnEvaluatorTest {
         assertEquals(100.0, metrics.get("knn_top1_k20"), 1e-12);
     }
 
+    @Test
+    void aKAboveTheTrainingSetIsNamedByTheKThatVoted() {
+        INDArray train = Nd4j.create(new double[][] {{1, 0}, {0, 1}, {1, 0.1}});
+        Map<String, Double> metrics = new KnnEvaluator(List.of(2, 200), 0.07, 1 << 20)
+                .evaluate(train, new int[] {0, 1, 0}, Nd4j.create(new double[][] {{1, 0}}), new int[] {0}, 2);
+        assertEquals(java.util.Set.of("knn_top1_k2", "knn_top5_k2", "knn_top1_k3", "knn_top5_k3"), metrics.keySet(),
+                "k = 200 on 3 training images votes with 3 and says so");
+    }
+
     /** Independent k-NN in double precision with a full sort. */
     private static double[] bruteForce(double[][] train, int[] trainLabels, double[][] test, int[] testLabels, int k,
                                        double t) {

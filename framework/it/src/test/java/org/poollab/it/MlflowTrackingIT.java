@@ -46,4 +46,24 @@ class MlflowTrackingIT {
                 + "&path=config");
         assertTrue(artifacts.contains("config/exp.yaml"), artifacts);
     }
+
+    @Test
+    void moreMetricsAtOneStepThanMlflowTakesInOneRequestAllArrive() throws IOException {
+        Map<String, Double> many = new java.util.LinkedHashMap<>();
+        for (int k = 1; k <= 1200; k++) {
+            many.put("knn_top1_k" + k, (double) k);
+        }
+        String runId;
+        try (MlflowRun run = MlflowRun.start(SERVER.uri(), "it-tracking", "many", Map.of(), dir.resolve("journal"))) {
+            runId = run.runId();
+            run.logMetrics(1, many);
+            run.finish();
+        }
+        for (int k : new int[] {1, 1000, 1001, 1200}) {
+            String history = MlflowHttp.get(SERVER.uri(),
+                    "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=knn_top1_k" + k);
+            assertTrue(history.contains("\"value\": " + k + ".0") || history.contains("\"value\":" + k + ".0"),
+                    "k = " + k + ": " + history);
+        }
+    }
 }
