@@ -3,6 +3,7 @@ package org.poollab.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.poollab.report.Report;
+import org.poollab.run.PathSegment;
 import org.poollab.run.ProjectPaths;
 import org.poollab.tracking.LocalMlflowServer;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ final class ReportCommand implements Callable<Integer> {
             + "'experiment:' key)")
     String experiment;
 
-    @Option(names = "--out", description = "the report folder (default: reports/<experiment>)")
+    @Option(names = "--out", description = "the report folder (default: reports/<experiment>, the name as one "
+            + "folder: team/exp becomes team%%2Fexp)")
     Path folder;
 
     @Option(names = "--filter", description = "an MLflow search filter selecting the runs, e.g. "
@@ -33,7 +35,7 @@ final class ReportCommand implements Callable<Integer> {
         ProjectPaths paths = ProjectPaths.fromEnvironment();
         String uri = new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).environmentOrLocal();
         Path index = new Report(uri, System.out).write(experiment, filter,
-                folder != null ? folder : Path.of("reports", experiment));
+                folder != null ? folder : Path.of("reports", PathSegment.of(experiment)));
         System.out.println("written: " + index);
         return 0;
     }

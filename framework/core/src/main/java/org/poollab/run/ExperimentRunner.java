@@ -200,7 +200,7 @@ public final class ExperimentRunner {
             run.logParams(params);
             run.setTags(tags(config));
             run.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
-            Path checkpoints = paths.checkpoints().resolve(config.experiment()).resolve(run.runId());
+            Path checkpoints = paths.checkpoints().resolve(PathSegment.of(config.experiment())).resolve(run.runId());
             return train(config, spec, plan.text(), checkpoints, run, Optional.empty());
         }
     }

@@ -386,6 +386,28 @@ class CliIT {
     }
 
     @Test
+    void experimentNamesThatLookLikePathsKeepTheirCheckpointsInsideTheProjectsFolder() throws Exception {
+        Path outside = dir.resolve("outside");
+        for (String name : List.of("../outside/evil", outside.resolve("absolute").toString())) {
+            Cli.Result result = cli("run", experiment("""
+                    experiment: "%s"
+                    data: {trainSubset: 100, testSubset: 50}
+                    backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                    trainer: {epochs: 1, batchSize: 50}
+                    eval: {batchSize: 50, knn: {k: [10]}}
+                    """.formatted(name)).toString());
+            assertEquals(0, result.code(), result.err());
+        }
+        assertFalse(Files.exists(outside), "nothing was written outside the project's folders");
+        Path checkpoints = new Cli(dir, SERVER.uri()).home().resolve("checkpoints");
+        try (Stream<Path> experiments = Files.list(checkpoints)) {
+            List<String> names = experiments.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.contains("%2E.%2E%2Foutside%2Fevil"), names.toString());
+        }
+    }
+
+    @Test
     void aDataPathNamingAFileSaysSoAndTheRunIsFailedInMlflowWithTheMessage() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-folder.txt"), "x");
         assertBadInput(cli("run", experiment("experiment: it-data-file\ndata: {path: " + file + "}\n").toString()),
