@@ -23,7 +23,7 @@ final class AttentionComparison {
 
     /** Images per row of the runs' attention grids (AttentionQuality draws 8 per row). */
     private static final int GRID_COLUMNS = 8;
-    private static final int LABEL_WIDTH = 150;
+    private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
 
     private AttentionComparison() {
     }
@@ -56,19 +56,24 @@ final class AttentionComparison {
                 labels.add(group.getKey());
             }
         }
-        int width = LABEL_WIDTH + rows.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = probe.createGraphics();
+        int labelWidth = 12 + labels.stream().mapToInt(measure.getFontMetrics(LABEL_FONT)::stringWidth).max()
+                .orElse(0);
+        measure.dispose();
+        int width = labelWidth + rows.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
         int height = rows.stream().mapToInt(BufferedImage::getHeight).sum();
         BufferedImage figure = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = figure.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        g.setFont(LABEL_FONT);
         int top = 0;
         for (int i = 0; i < rows.size(); i++) {
             g.setColor(Color.BLACK);
             g.drawString(labels.get(i), 6, top + rows.get(i).getHeight() / 2 + 5);
-            g.drawImage(rows.get(i), LABEL_WIDTH, top, null);
+            g.drawImage(rows.get(i), labelWidth, top, null);
             top += rows.get(i).getHeight();
         }
         g.dispose();

@@ -61,6 +61,31 @@ class ColourImagesIT {
         assertTrue(inGrey < 50, "in grey every image has the same levels, so only chance (33.3) is left: " + inGrey);
     }
 
+    @Test
+    void dinoTrainsOnColourImagesWithItsColourAugmentations() throws Exception {
+        Path images = dir.resolve("hues");
+        List<int[]> colours = equalLumaColours();
+        writeSplit(images.resolve("train"), colours, 40, new Random(3));
+        writeSplit(images.resolve("test"), colours, 20, new Random(4));
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment("""
+                experiment: it-colour-dino
+                data: {dataset: imagefolder, path: %s, imageSize: %d}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                pooling: {id: simpool}
+                trainer:
+                  id: dino
+                  epochs: 1
+                  batchSize: 20
+                  dino: {localCrops: 2, localSize: 8, hiddenDim: 32, bottleneckDim: 16, outDim: 64}
+                eval: {batchSize: 100, knn: {k: [10]}}
+                """.formatted(images, SIZE));
+        Cli.Result result = cli.run("run", file.toString());
+        assertEquals(0, result.code(), result.err());
+        // Colour jitter and grayscale act on the views; the hue still separates the classes in the features.
+        assertTrue(top1(result) > 60, "k-NN top-1 after DINO in colour " + top1(result));
+    }
+
     private static double top1(Cli.Result result) {
         Matcher top1 = Pattern.compile("knn_top1_k10 = ([0-9.]+)").matcher(result.out());
         assertTrue(top1.find(), result.out());
