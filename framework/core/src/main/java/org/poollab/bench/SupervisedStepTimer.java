@@ -38,7 +38,8 @@ public final class SupervisedStepTimer implements StepTimer {
     public double[] time(int batchSize, int warmup, int steps, Runnable warmupDone) throws InterruptedException {
         double[] seconds = new double[steps];
         Preprocessing augmenting = Preprocessing.of(config.data(), train.channels(), true);
-        try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, batchSize, config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), batchSize)) {
+        try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, batchSize,
+                config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), batchSize)) {
             int first = globalStep;
             int available = Math.min(warmup + steps, batches.steps());
             StepClock clock = new StepClock(first, warmup, seconds, warmupDone);

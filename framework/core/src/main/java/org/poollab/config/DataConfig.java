@@ -23,8 +23,8 @@ import java.util.List;
  * @param flip whether to flip training images horizontally with p = 0.5
  */
 public record DataConfig(String dataset, Path path, int imageSize, Integer channels, Path masks,
-                         double unreadableLimit, Integer trainSubset, Integer testSubset, List<Double> mean, List<Double> std,
-                         int cropPadding, boolean flip) {
+                         double unreadableLimit, Integer trainSubset, Integer testSubset, List<Double> mean,
+                         List<Double> std, int cropPadding, boolean flip) {
 
     /** The embedded default data set (Debian package {@code dataset-fashion-mnist}). */
     public static final String FASHION_MNIST = "fashion-mnist";

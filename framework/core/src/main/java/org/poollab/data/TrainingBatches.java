@@ -46,7 +46,8 @@ public final class TrainingBatches {
                         }
                         targets[b * data.classes() + data.labels()[index]] += (float) (1 - labelSmoothing);
                     }
-                    INDArray images = Nd4j.create(pixels, new long[] {batch, data.channels(), data.height(), data.width()}, 'c');
+                    INDArray images = Nd4j.create(pixels,
+                            new long[] {batch, data.channels(), data.height(), data.width()}, 'c');
                     INDArray labels = Nd4j.create(targets, new long[] {batch, data.classes()}, 'c');
                     return new Batch(images, labels, StochasticMasks.training(randomInputs, input -> batch, masks));
                 });

@@ -403,7 +403,8 @@ class CliIT {
         try (Stream<Path> experiments = Files.list(checkpoints)) {
             List<String> names = experiments.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(2, names.size(), names.toString());
-            assertTrue(names.contains("%2E.%2Foutside%2Fevil"), names.toString()); // the leading dot encoded, so no ".."
+            // the leading dot is encoded, so no name is ".."
+            assertTrue(names.contains("%2E.%2Foutside%2Fevil"), names.toString());
         }
     }
 
