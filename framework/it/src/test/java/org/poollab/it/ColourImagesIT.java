@@ -36,10 +36,7 @@ class ColourImagesIT {
 
     @Test
     void classesThatDifferOnlyInHueAreLearnedInColourAndNotInGrey() throws Exception {
-        Path images = dir.resolve("hues");
-        List<int[]> colours = equalLumaColours();
-        writeSplit(images.resolve("train"), colours, 60, new Random(1));
-        writeSplit(images.resolve("test"), colours, 30, new Random(2));
+        Path images = huesFolder(60, 30, 1);
         Cli cli = new Cli(dir, SERVER.uri());
         Path file = cli.experiment("""
                 experiment: it-colour
@@ -63,10 +60,7 @@ class ColourImagesIT {
 
     @Test
     void dinoTrainsOnColourImagesWithItsColourAugmentations() throws Exception {
-        Path images = dir.resolve("hues");
-        List<int[]> colours = equalLumaColours();
-        writeSplit(images.resolve("train"), colours, 40, new Random(3));
-        writeSplit(images.resolve("test"), colours, 20, new Random(4));
+        Path images = huesFolder(40, 20, 3);
         Cli cli = new Cli(dir, SERVER.uri());
         Path file = cli.experiment("""
                 experiment: it-colour-dino
@@ -84,6 +78,15 @@ class ColourImagesIT {
         assertEquals(0, result.code(), result.err());
         // Colour jitter and grayscale act on the views; the hue still separates the classes in the features.
         assertTrue(top1(result) > 60, "k-NN top-1 after DINO in colour " + top1(result));
+    }
+
+    /** An image folder of the three equal-luma hue classes: {@code train} and {@code test} images per class. */
+    private Path huesFolder(int train, int test, long seed) throws IOException {
+        Path images = dir.resolve("hues");
+        List<int[]> colours = equalLumaColours();
+        writeSplit(images.resolve("train"), colours, train, new Random(seed));
+        writeSplit(images.resolve("test"), colours, test, new Random(seed + 1));
+        return images;
     }
 
     private static double top1(Cli.Result result) {
