@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.poollab.config.DataConfig;
+import org.poollab.data.DataSource;
 import org.poollab.data.FashionMnist;
-import org.poollab.data.ImageDataset;
 import org.poollab.data.ImageFolderWriter;
 import org.poollab.data.clutter.FashionClutter;
 import picocli.CommandLine;
@@ -63,17 +63,12 @@ final class DataCommand implements Callable<Integer> {
             ImageFolderWriter writer = new ImageFolderWriter(out, FashionMnist.CLASS_NAMES);
             long start = System.nanoTime();
             // The same subsets and scenes as an experiment with data.trainSubset / testSubset and this seed.
-            ImageDataset trainItems = FashionMnist.train(source);
-            ImageDataset trainScenes = FashionClutter.scenes(trainItems, false, size,
-                    ImageDataset.chosen(trainItems.size(), train, seed));
-            writer.write("train", trainScenes);
-            ImageDataset testItems = FashionMnist.test(source);
-            ImageDataset testScenes = FashionClutter.scenes(testItems, true, size,
-                    ImageDataset.chosen(testItems.size(), test, seed + 1));
-            writer.write("test", testScenes);
+            DataSource scenes = DataSource.fashionClutter(source, size, train, test, seed, System.err);
+            writer.write("train", scenes.train());
+            writer.write("test", scenes.test());
             System.out.printf(Locale.ROOT, "wrote %d training and %d test scenes (%d x %d) with their masks to %s "
                     + "in %.1f s%nread them with: data: {dataset: %s, path: %s, masks: %s, imageSize: %d}%n",
-                    trainScenes.size(), testScenes.size(), size, size, out, (System.nanoTime() - start) / 1e9,
+                    scenes.train().size(), scenes.test().size(), size, size, out, (System.nanoTime() - start) / 1e9,
                     DataConfig.IMAGE_FOLDER, out, out.resolve(ImageFolderWriter.MASKS), size);
             return 0;
         }

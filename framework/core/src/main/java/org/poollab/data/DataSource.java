@@ -1,6 +1,7 @@
 package org.poollab.data;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.DataConfig;
@@ -32,7 +33,9 @@ public record DataSource(ImageDataset train, ImageDataset test) {
                     folder.test(config.imageSize(), channels, config.masks(), config.testSubset(), seed + 1,
                             progress));
         } else if (config.dataset().equals(FashionClutter.ID)) {
-            data = clutter(config, channels, seed, progress);
+            DataSource scenes = fashionClutter(config.path(), config.imageSize(), config.trainSubset(),
+                    config.testSubset(), seed, progress);
+            data = new DataSource(scenes.train().withChannels(channels), scenes.test().withChannels(channels));
         } else {
             ImageDataset train = FashionMnist.train(config.path()).withChannels(channels);
             ImageDataset test = FashionMnist.test(config.path()).withChannels(channels);
@@ -65,20 +68,28 @@ public record DataSource(ImageDataset train, ImageDataset test) {
         };
     }
 
-    /** Generates the scenes of the chosen items only (the subset the whole set's subset would be). */
-    private static DataSource clutter(DataConfig config, int channels, long seed, PrintStream progress) {
-        ImageDataset trainItems = FashionMnist.train(config.path());
-        ImageDataset testItems = FashionMnist.test(config.path());
-        warnIfLarger("data.trainSubset", config.trainSubset(), trainItems.size(), progress);
-        warnIfLarger("data.testSubset", config.testSubset(), testItems.size(), progress);
-        int[] train = ImageDataset.chosen(trainItems.size(), config.trainSubset(), seed);
-        int[] test = ImageDataset.chosen(testItems.size(), config.testSubset(), seed + 1);
-        int size = config.imageSize();
+    /**
+     * The fashion-clutter splits in colour, as an experiment with these data keys and seed sees them (and as
+     * {@code poollab data export} writes them): the scenes of the chosen items only, the subsets the whole set's
+     * subsets would be.
+     *
+     * @param source the Fashion-MNIST IDX folder
+     * @param trainSubset how many training scenes, or {@code null} for all
+     * @param testSubset how many test scenes, or {@code null} for all
+     */
+    public static DataSource fashionClutter(Path source, int size, Integer trainSubset, Integer testSubset,
+                                            long seed, PrintStream progress) {
+        ImageDataset trainItems = FashionMnist.train(source);
+        ImageDataset testItems = FashionMnist.test(source);
+        warnIfLarger("data.trainSubset", trainSubset, trainItems.size(), progress);
+        warnIfLarger("data.testSubset", testSubset, testItems.size(), progress);
+        int[] train = ImageDataset.chosen(trainItems.size(), trainSubset, seed);
+        int[] test = ImageDataset.chosen(testItems.size(), testSubset, seed + 1);
         progress.printf(Locale.ROOT, "generating %d + %d %s scenes (%d x %d, colour, with object masks)%n",
                 train.length, test.length, FashionClutter.ID, size, size);
         long start = System.nanoTime();
-        DataSource data = new DataSource(FashionClutter.scenes(trainItems, false, size, train).withChannels(channels),
-                FashionClutter.scenes(testItems, true, size, test).withChannels(channels));
+        DataSource data = new DataSource(FashionClutter.scenes(trainItems, false, size, train),
+                FashionClutter.scenes(testItems, true, size, test));
         progress.printf(Locale.ROOT, "generated them in %.1f s%n", (System.nanoTime() - start) / 1e9);
         return data;
     }

@@ -125,18 +125,22 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
 
     /** A seeded random subset of {@code count} images (all of them, reordered, if count >= size). */
     public ImageDataset subset(int count, long seed) {
-        int[] order = chosen(size(), count, seed);
-        int n = order.length;
+        return select(chosen(size(), count, seed));
+    }
+
+    /** The images at {@code indices}, in that order, with their labels and masks. */
+    public ImageDataset select(int[] indices) {
+        int n = indices.length;
         int length = channels * area();
         byte[] p = new byte[n * length];
         byte[] m = masks == null ? null : new byte[n * area()];
         int[] l = new int[n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(pixels, order[i] * length, p, i * length, length);
+            System.arraycopy(pixels, indices[i] * length, p, i * length, length);
             if (m != null) {
-                System.arraycopy(masks, order[i] * area(), m, i * area(), area());
+                System.arraycopy(masks, indices[i] * area(), m, i * area(), area());
             }
-            l[i] = labels[order[i]];
+            l[i] = labels[indices[i]];
         }
         return new ImageDataset(p, l, channels, height, width, classes, m);
     }

@@ -185,19 +185,7 @@ public final class ImageFolder {
         }
         progress.printf(Locale.ROOT, "warning: skipped %d unreadable image(s) of %d in %s: %s%n", sorted.size(),
                 read.length, split, named);
-        int[] kept = IntStream.range(0, read.length).filter(i -> read[i]).toArray();
-        int length = data.channels() * data.area();
-        byte[] pixels = new byte[kept.length * length];
-        byte[] masks = data.hasMasks() ? new byte[kept.length * data.area()] : null;
-        int[] labels = new int[kept.length];
-        for (int k = 0; k < kept.length; k++) {
-            System.arraycopy(data.pixels(), kept[k] * length, pixels, k * length, length);
-            if (masks != null) {
-                System.arraycopy(data.masks(), kept[k] * data.area(), masks, k * data.area(), data.area());
-            }
-            labels[k] = data.labels()[kept[k]];
-        }
-        return new ImageDataset(pixels, labels, data.channels(), data.height(), data.width(), data.classes(), masks);
+        return data.select(IntStream.range(0, read.length).filter(i -> read[i]).toArray());
     }
 
     /** The mask of {@code image}: same path relative to the data set's root, under {@code masks}, as a PNG. */

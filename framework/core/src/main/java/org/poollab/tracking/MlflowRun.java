@@ -27,7 +27,6 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     /** The tag that nests a run under its parent in the MLflow UI. */
     public static final String PARENT_TAG = "mlflow.parentRunId";
 
-    /** MLflow's limit of params per log-batch request. */
     /** MLflow's limits on one log-batch request: 100 params or tags, 1000 metrics. */
     private static final int BATCH = 100;
     private static final int METRICS_PER_BATCH = 1000;

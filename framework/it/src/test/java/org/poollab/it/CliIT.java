@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +24,7 @@ import org.mlflow.api.proto.Service.RunTag;
 import org.mlflow.tracking.MlflowClient;
 import org.poollab.data.FashionMnist;
 import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageFolderWriter;
 import org.poollab.tracking.MlflowHttp;
 
 /** The CLI as a user runs it (see {@link Cli}), against a real MLflow server. */
@@ -85,8 +84,9 @@ class CliIT {
         ImageDataset train = FashionMnist.train(Path.of("/usr/share/datasets/fashion-mnist")).subset(600, 0);
         ImageDataset test = FashionMnist.test(Path.of("/usr/share/datasets/fashion-mnist")).subset(200, 1);
         Path images = dir.resolve("images");
-        writePngs(train, images.resolve("train"));
-        writePngs(test, images.resolve("val"));
+        ImageFolderWriter writer = new ImageFolderWriter(images, FashionMnist.CLASS_NAMES);
+        writer.write("train", train);
+        writer.write("val", test);
         Path file = experiment("""
                 experiment: it-imagefolder
                 data: {dataset: imagefolder, path: %s, imageSize: 28}
@@ -101,21 +101,6 @@ class CliIT {
         assertTrue(top1.find(), result.out());
         assertTrue(Double.parseDouble(top1.group(1)) > 30, "k-NN top-1 " + top1.group(1) + " is not above chance");
         assertFalse(result.out().contains("attention_jaccard"), "an image folder has no object masks to score");
-    }
-
-    /** Each image as {@code <folder>/class<label>/<index>.png}. */
-    private static void writePngs(ImageDataset data, Path folder) throws IOException {
-        for (int i = 0; i < data.size(); i++) {
-            BufferedImage image = new BufferedImage(data.width(), data.height(), BufferedImage.TYPE_BYTE_GRAY);
-            for (int y = 0; y < data.height(); y++) {
-                for (int x = 0; x < data.width(); x++) {
-                    image.getRaster().setSample(x, y, 0, data.pixel(i, 0, y, x));
-                }
-            }
-            Path png = folder.resolve("class" + data.labels()[i]).resolve(i + ".png");
-            Files.createDirectories(png.getParent());
-            ImageIO.write(image, "png", png.toFile());
-        }
     }
 
     @Test
