@@ -2,7 +2,7 @@ package org.poollab.bench;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.train.dino.DinoPair;
 
@@ -10,11 +10,11 @@ import org.poollab.train.dino.DinoPair;
 public final class DinoStepTimer implements StepTimer {
 
     private final DinoPair pair;
-    private final ImageDataset train;
+    private final ImageSet train;
     private int globalStep;
 
     /** @param pair the student-teacher pair to step */
-    public DinoStepTimer(DinoPair pair, ImageDataset train) {
+    public DinoStepTimer(DinoPair pair, ImageSet train) {
         this.pair = pair;
         this.train = train;
     }

@@ -6,7 +6,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.model.ModelGraph;
@@ -20,13 +20,13 @@ public final class SupervisedStepTimer implements StepTimer {
 
     private final ExperimentConfig config;
     private final ModelGraph model;
-    private final ImageDataset train;
+    private final ImageSet train;
     private final TrainingGraph training;
     private int globalStep;
 
     /** @param totalSteps every step this timer will run (sets the schedules) */
     public SupervisedStepTimer(SupervisedTrainer trainer, ExperimentConfig config, ModelGraph model,
-                               ImageDataset train, int totalSteps) {
+                               ImageSet train, int totalSteps) {
         this.config = config;
         this.model = model;
         this.train = train;

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.config.ExperimentConfig;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.eval.FeatureExtractor;
 import org.poollab.eval.KnnEvaluator;
@@ -42,7 +42,7 @@ public final class ThroughputBenchmark {
      * @param profile whether to print where the training steps' time goes, per op type
      * @return every number, keyed e.g. {@code train_img_per_s_b64}
      */
-    public Map<String, Double> run(ExperimentConfig config, ModelGraph model, ImageDataset train, StepTimer training,
+    public Map<String, Double> run(ExperimentConfig config, ModelGraph model, ImageSet train, StepTimer training,
                                    List<Integer> batchSizes, int warmup, int steps, boolean profile)
             throws InterruptedException {
         OpProfile ops = new OpProfile();
@@ -74,9 +74,9 @@ public final class ThroughputBenchmark {
     }
 
     /** Images per second of eval-mode feature extraction, after one warm-up batch. */
-    private static double inferenceRate(ExperimentConfig config, ModelGraph model, ImageDataset train,
+    private static double inferenceRate(ExperimentConfig config, ModelGraph model, ImageSet train,
                                         int batchSize, int batches) {
-        ImageDataset sample = train.subset(Math.min(train.size(), batchSize * batches), config.seed());
+        ImageSet sample = train.subset(Math.min(train.size(), batchSize * batches), config.seed());
         FeatureExtractor extractor = new FeatureExtractor(batchSize, System.err);
         Preprocessing plain = Preprocessing.of(config.data(), train.channels(), false);
         extractor.extract(model, sample.subset(Math.min(sample.size(), batchSize), 1), plain, "warm-up");

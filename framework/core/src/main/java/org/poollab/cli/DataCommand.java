@@ -63,7 +63,7 @@ final class DataCommand implements Callable<Integer> {
             ImageFolderWriter writer = new ImageFolderWriter(out, FashionMnist.CLASS_NAMES);
             long start = System.nanoTime();
             // The same subsets and scenes as an experiment with data.trainSubset / testSubset and this seed.
-            DataSource scenes = DataSource.fashionClutter(source, size, train, test, seed, System.err);
+            DataSource.InMemory scenes = DataSource.fashionClutter(source, size, train, test, seed, System.err);
             writer.write("train", scenes.train());
             writer.write("test", scenes.test());
             System.out.printf(Locale.ROOT, "wrote %d training and %d test scenes (%d x %d) with their masks to %s "

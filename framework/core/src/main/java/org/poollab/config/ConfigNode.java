@@ -116,6 +116,18 @@ final class ConfigNode {
         return i;
     }
 
+    /** An integer in [min, max], or {@code null} when the key is absent or {@code auto}. */
+    Integer autoInteger(String key, int min, int max) {
+        Object value = take(key, AUTO);
+        if (AUTO.equals(value)) {
+            return null;
+        }
+        if (!(value instanceof Integer)) {
+            throw problem(key, "is '" + value + "' but must be " + AUTO + " or an integer" + range(min, max));
+        }
+        return checkInt(key, value, min, max);
+    }
+
     /**
      * One number, or a list of one or {@code perChannel} numbers, each in [min, max]; {@code null} when absent.
      */

@@ -19,12 +19,20 @@ import java.util.List;
  * @param mean pixel mean for normalisation (pixels scaled to [0, 1] first): one value for every channel or one
  *             per channel, or {@code null} for the default of the channel count ({@link #means})
  * @param std pixel standard deviation, as {@code mean}
- * @param cropPadding zero padding for the random crop augmentation; 0 disables it
+ * @param trainCrop the supervised training crop: {@value #PAD_CROP} (random crop of the evaluation view after zero
+ *                  padding, the small-image recipe) or {@value #RESIZED_CROP} (random resized crop of the original,
+ *                  the ImageNet recipe)
+ * @param cropPadding zero padding of the {@value #PAD_CROP} crop; 0 disables it
+ * @param cropScale {@code [min, max]} area fraction of the {@value #RESIZED_CROP} crop
  * @param flip whether to flip training images horizontally with p = 0.5
+ * @param evalResize evaluation resizes the shorter side to {@code imageSize * evalResize} and takes the centre crop
+ * @param workers threads that decode and augment samples, or {@code null} for the default ({@link #workerThreads})
+ * @param cacheMb megabytes of decoded images an image folder keeps in memory; 0 decodes every image every time
  */
 public record DataConfig(String dataset, Path path, int imageSize, Integer channels, Path masks,
                          double unreadableLimit, Integer trainSubset, Integer testSubset, List<Double> mean,
-                         List<Double> std, int cropPadding, boolean flip) {
+                         List<Double> std, String trainCrop, int cropPadding, List<Double> cropScale, boolean flip,
+                         double evalResize, Integer workers, int cacheMb) {
 
     /** The embedded default data set (Debian package {@code dataset-fashion-mnist}). */
     public static final String FASHION_MNIST = "fashion-mnist";
@@ -32,6 +40,12 @@ public record DataConfig(String dataset, Path path, int imageSize, Integer chann
     public static final String FASHION_CLUTTER = "fashion-clutter";
     /** Any folder laid out as torchvision's ImageFolder. */
     public static final String IMAGE_FOLDER = "imagefolder";
+    /** {@code data.trainCrop}: random crop after zero padding. */
+    public static final String PAD_CROP = "pad";
+    /** {@code data.trainCrop}: random resized crop. */
+    public static final String RESIZED_CROP = "resized";
+    /** Worker threads at most by default: decoding scales with cores, and the model needs cores too. */
+    static final int MAX_DEFAULT_WORKERS = 8;
     /** The statistics torchvision's ImageNet models are trained with (DINO, timm and SimPool use them). */
     static final List<Double> IMAGENET_MEAN = List.of(0.485, 0.456, 0.406);
     static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
@@ -43,6 +57,24 @@ public record DataConfig(String dataset, Path path, int imageSize, Integer chann
     public DataConfig {
         mean = mean == null ? null : List.copyOf(mean);
         std = std == null ? null : List.copyOf(std);
+        cropScale = List.copyOf(cropScale);
+    }
+
+    /** Whether supervised training takes a random resized crop of the original rather than a padded crop. */
+    public boolean resizedCrop() {
+        return trainCrop.equals(RESIZED_CROP);
+    }
+
+    /**
+     * The configured workers, or by default one per core (at most {@value #MAX_DEFAULT_WORKERS}) for image folders,
+     * whose samples are decoded from files, and 1 for the sets held in memory, whose samples take microseconds.
+     */
+    public int workerThreads() {
+        if (workers != null) {
+            return workers;
+        }
+        return dataset.equals(IMAGE_FOLDER)
+                ? Math.min(MAX_DEFAULT_WORKERS, Runtime.getRuntime().availableProcessors()) : 1;
     }
 
     /**

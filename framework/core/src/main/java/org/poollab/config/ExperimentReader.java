@@ -14,6 +14,12 @@ final class ExperimentReader {
     private static final int CLUTTER_SIZE = 64;
     /** A few bad files in a large folder are skipped; more than 1 % means a broken copy. */
     private static final double UNREADABLE_LIMIT = 0.01;
+    /** torchvision's RandomResizedCrop scale floor. */
+    private static final double DEFAULT_CROP_SCALE = 0.08;
+    /** DINO's k-NN evaluation: Resize(256) then CenterCrop(224). */
+    private static final double DINO_EVAL_RESIZE = 256.0 / 224;
+    private static final int MAX_WORKERS = 64;
+    private static final int DEFAULT_CACHE_MB = 256;
     static final String SUPERVISED = "supervised";
     static final String DINO = "dino";
 
@@ -54,6 +60,17 @@ final class ExperimentReader {
             throw node.problem("masks", "applies to dataset " + DataConfig.IMAGE_FOLDER + " only (Fashion-MNIST's "
                     + "objects are its non-zero pixels); remove it");
         }
+        // Photographs of any size are cropped at random from the original by default (ImageNet's recipe); the
+        // small fixed-size sets keep the padded crop they were tuned with.
+        String trainCrop = node.choice("trainCrop", folder ? DataConfig.RESIZED_CROP : DataConfig.PAD_CROP,
+                List.of(DataConfig.PAD_CROP, DataConfig.RESIZED_CROP));
+        boolean resized = trainCrop.equals(DataConfig.RESIZED_CROP);
+        String otherCrop = resized ? "cropPadding" : "cropScale";
+        if (node.has(otherCrop)) {
+            throw node.problem(otherCrop, "applies to data.trainCrop: " + (resized ? DataConfig.PAD_CROP
+                    : DataConfig.RESIZED_CROP) + " only; remove it or change data.trainCrop");
+        }
+        List<Double> defaultScale = List.of(DEFAULT_CROP_SCALE, 1.0);
         DataConfig config = new DataConfig(dataset, path, imageSize, channels,
                 masks == null ? null : Path.of(masks),
                 node.number("unreadableLimit", UNREADABLE_LIMIT, 0, 1),
@@ -61,8 +78,14 @@ final class ExperimentReader {
                 node.optionalInteger("testSubset", 1),
                 node.optionalNumbers("mean", 3, 0, 1),
                 node.optionalNumbers("std", 3, 1e-6, 10),
-                node.integer("cropPadding", 2, 0, 16),
-                node.bool("flip", true));
+                trainCrop,
+                // Only the chosen crop's key is read, so the resolved experiment names no key that does not apply.
+                resized ? 0 : node.integer("cropPadding", 2, 0, 16),
+                resized ? node.interval("cropScale", defaultScale, 0.01, 1) : defaultScale,
+                node.bool("flip", true),
+                node.number("evalResize", folder ? DINO_EVAL_RESIZE : 1.0, 1, 4),
+                node.autoInteger("workers", 1, MAX_WORKERS),
+                node.integer("cacheMb", DEFAULT_CACHE_MB, 0, 1_000_000));
         node.rejectUnknownKeys();
         return config;
     }

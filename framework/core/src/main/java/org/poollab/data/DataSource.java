@@ -9,12 +9,15 @@ import org.poollab.data.clutter.FashionClutter;
 
 /**
  * The train and test sets an experiment's {@code data} section names, with its optional seeded subsets, in the
- * configured channels.
+ * configured channels: Fashion-MNIST and fashion-clutter held in memory, image folders streamed from disk.
  *
  * @param train the training images
  * @param test the test images (with object masks where the data set has them)
  */
-public record DataSource(ImageDataset train, ImageDataset test) {
+public record DataSource(ImageSet train, ImageSet test) {
+
+    private static final long MEGABYTE = 1024L * 1024;
+
 
     /**
      * Loads both splits.
@@ -28,12 +31,13 @@ public record DataSource(ImageDataset train, ImageDataset test) {
         DataSource data;
         if (config.dataset().equals(DataConfig.IMAGE_FOLDER)) {
             ImageFolder folder = ImageFolder.at(config.path()).toleratingUnreadable(config.unreadableLimit());
-            data = new DataSource(
-                    folder.train(config.imageSize(), channels, config.trainSubset(), seed, progress),
-                    folder.test(config.imageSize(), channels, config.masks(), config.testSubset(), seed + 1,
-                            progress));
+            DecodedCache cache = new DecodedCache(config.cacheMb() * MEGABYTE);
+            data = new DataSource(folder.train(channels, config.trainSubset(), seed, cache, progress),
+                    folder.test(channels, config.masks(), config.testSubset(), seed + 1, cache, progress));
+            progress.printf(Locale.ROOT, "%d decoding worker(s) (data.workers), up to %d MB of decoded images kept "
+                    + "in memory (data.cacheMb)%n", config.workerThreads(), config.cacheMb());
         } else if (config.dataset().equals(FashionClutter.ID)) {
-            DataSource scenes = fashionClutter(config.path(), config.imageSize(), config.trainSubset(),
+            InMemory scenes = fashionClutter(config.path(), config.imageSize(), config.trainSubset(),
                     config.testSubset(), seed, progress);
             data = new DataSource(scenes.train().withChannels(channels), scenes.test().withChannels(channels));
         } else {
@@ -77,7 +81,7 @@ public record DataSource(ImageDataset train, ImageDataset test) {
      * @param trainSubset how many training scenes, or {@code null} for all
      * @param testSubset how many test scenes, or {@code null} for all
      */
-    public static DataSource fashionClutter(Path source, int size, Integer trainSubset, Integer testSubset,
+    public static InMemory fashionClutter(Path source, int size, Integer trainSubset, Integer testSubset,
                                             long seed, PrintStream progress) {
         ImageDataset trainItems = FashionMnist.train(source);
         ImageDataset testItems = FashionMnist.test(source);
@@ -88,13 +92,22 @@ public record DataSource(ImageDataset train, ImageDataset test) {
         progress.printf(Locale.ROOT, "generating %d + %d %s scenes (%d x %d, colour, with object masks)%n",
                 train.length, test.length, FashionClutter.ID, size, size);
         long start = System.nanoTime();
-        DataSource data = new DataSource(FashionClutter.scenes(trainItems, false, size, train),
+        InMemory data = new InMemory(FashionClutter.scenes(trainItems, false, size, train),
                 FashionClutter.scenes(testItems, true, size, test));
         progress.printf(Locale.ROOT, "generated them in %.1f s%n", (System.nanoTime() - start) / 1e9);
         return data;
     }
 
-    private static ImageDataset subset(ImageDataset data, Integer count, long seed) {
+    /**
+     * Both splits of a data set held in memory.
+     *
+     * @param train the training images
+     * @param test the test images
+     */
+    public record InMemory(ImageDataset train, ImageDataset test) {
+    }
+
+    private static ImageSet subset(ImageDataset data, Integer count, long seed) {
         return count == null ? data : data.subset(count, seed);
     }
 

@@ -22,7 +22,7 @@ public record DecodedImage(float[] planes, int channels, int height, int width) 
 
     /**
      * @param channels 1 or 3
-     * @throws DataException naming the file if it cannot be decoded
+     * @throws UnreadableImageException naming the file if it cannot be decoded
      */
     public static DecodedImage read(Path file, int channels) {
         BufferedImage image = decode(file);
@@ -89,11 +89,11 @@ public record DecodedImage(float[] planes, int channels, int height, int width) 
         try {
             image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new DataException("cannot read the image " + file + " (" + e.getMessage() + "); replace or "
-                    + "remove it");
+            throw new UnreadableImageException("cannot read the image " + file + " (" + e.getMessage() + "); "
+                    + "replace or remove it");
         }
         if (image == null) {
-            throw new DataException("cannot read the image " + file + ": not a PNG, JPEG, BMP or GIF file; "
+            throw new UnreadableImageException("cannot read the image " + file + ": not a PNG, JPEG, BMP or GIF file; "
                     + "convert or remove it");
         }
         return image;

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * @param masks object masks {@code [n, H, W]} (non-zero = object), or {@code null} when the set has none
  */
 public record ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, int classes,
-                           byte[] masks) {
+                           byte[] masks) implements ImageSet {
 
     /** ITU-R 601 luma weights of red, green and blue (PIL's {@code convert("L")}, torchvision's grayscale). */
     public static final float[] LUMA = {0.299f, 0.587f, 0.114f};
@@ -43,7 +43,7 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         this(pixels, labels, 1, height, width, classes, null);
     }
 
-    /** Number of images. */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -73,6 +73,7 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
     }
 
     /** Whether the set carries object masks (what the attention Jaccard compares maps with). */
+    @Override
     public boolean hasMasks() {
         return masks != null;
     }
@@ -123,12 +124,19 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         return new ImageDataset(converted, labels, target, height, width, classes, masks);
     }
 
+    @Override
+    public Sample sample(int i) {
+        return new Sample(image(i), channels, height, width, masks == null ? null : mask(i), labels[i]);
+    }
+
     /** A seeded random subset of {@code count} images (all of them, reordered, if count >= size). */
+    @Override
     public ImageDataset subset(int count, long seed) {
         return select(chosen(size(), count, seed));
     }
 
     /** The images at {@code indices}, in that order, with their labels and masks. */
+    @Override
     public ImageDataset select(int[] indices) {
         int n = indices.length;
         int length = channels * area();

@@ -7,32 +7,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.poollab.data.augment.Resampler;
 
 /**
  * An image-folder data set as torchvision's {@code ImageFolder} lays it out: {@code <root>/train/<class>/<image>}
  * and {@code <root>/test/<class>/<image>} (or {@code val/}). The classes are the sorted folder names under
- * {@code train/}. Every image (PNG, JPEG, BMP or GIF) is decoded in colour or in grey ({@link DecodedImage}), its
- * centred square is resized to {@code size x size} (antialiased bicubic) and it is held in memory as bytes, so a
- * set is limited to about 2^31 / (C * size^2) images.
+ * {@code train/}. Its splits are streamed: every image (PNG, JPEG, BMP or GIF) is decoded in colour or in grey
+ * ({@link DecodedImage}) when a batch needs it, at its own size ({@link StreamedImages}).
  *
  * <p>Object masks, where a data set has them (CUB-200, Oxford-IIIT Pets, {@code poollab data export}), lie in a
  * folder of their own under the same relative paths as PNGs ({@code <masks>/test/<class>/<name>.png}, non-zero =
- * object); they are resized with their image, so mask and image stay aligned.
+ * object, the image's size); they go through every crop and resize with their image, so both stay aligned.
  */
 public final class ImageFolder {
 
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
-    private static final float MASK_THRESHOLD = 0.5f;
-
-    /** How many unreadable images are listed by name in the warning. */
-    private static final int NAMED = 3;
-
     private final Path root;
     private final List<String> classes;
     private final double unreadableLimit;
@@ -91,30 +82,32 @@ public final class ImageFolder {
     }
 
     /**
-     * Reads the training split, or a seeded random subset of it (the subset {@link ImageDataset#subset} would
-     * take from the whole split, without decoding the images left out).
+     * The training split, or a seeded random subset of it (the subset {@link ImageDataset#subset} would take from
+     * the whole split), streamed from its files ({@link StreamedImages}).
      *
      * @param channels 1 (grey) or 3 (red, green, blue)
      * @param subset how many images, or {@code null} for all
-     * @param progress where the reading is announced (decoding many images takes a while)
+     * @param cache the decoded images kept in memory, shared by the splits
+     * @param progress where the split is announced and unreadable images are reported
      */
-    public ImageDataset train(int size, int channels, Integer subset, long seed, PrintStream progress) {
-        return read(split(root, "train"), size, channels, null, subset, seed, progress);
+    public StreamedImages train(int channels, Integer subset, long seed, DecodedCache cache, PrintStream progress) {
+        return open(split(root, "train"), channels, null, subset, seed, cache, progress);
     }
 
     /**
-     * Reads {@code <root>/test}, or {@code <root>/val} if there is no test folder; as {@link #train}.
+     * {@code <root>/test}, or {@code <root>/val} if there is no test folder; as {@link #train}.
      *
      * @param masks the mask folder ({@code data.masks}), or {@code null} for none
      */
-    public ImageDataset test(int size, int channels, Path masks, Integer subset, long seed, PrintStream progress) {
+    public StreamedImages test(int channels, Path masks, Integer subset, long seed, DecodedCache cache,
+                               PrintStream progress) {
         String name = Files.isDirectory(root.resolve("test")) || !Files.isDirectory(root.resolve("val")) ? "test"
                 : "val";
-        return read(split(root, name), size, channels, masks, subset, seed, progress);
+        return open(split(root, name), channels, masks, subset, seed, cache, progress);
     }
 
-    private ImageDataset read(Path split, int size, int channels, Path masks, Integer subset, long seed,
-                              PrintStream progress) {
+    private StreamedImages open(Path split, int channels, Path masks, Integer subset, long seed, DecodedCache cache,
+                                PrintStream progress) {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path folder : subfolders(split)) {
@@ -133,59 +126,14 @@ public final class ImageFolder {
                     + "/<class>/<image>.png or .jpg");
         }
         int[] order = ImageDataset.chosen(files.size(), subset, seed);
-        int n = order.length;
-        int area = size * size;
-        if ((long) n * channels * area > Integer.MAX_VALUE - 8) {
-            throw new DataException(split + ": " + n + " images of " + channels + " x " + size + " x " + size
-                    + " do not fit in memory as one array; lower data.imageSize or set data.trainSubset / "
-                    + "data.testSubset");
-        }
-        progress.printf(Locale.ROOT, "reading %d of the %d images in %s (%d x %d, %s)%s%n", n, files.size(), split,
-                size, size, channels == 3 ? "colour" : "grey", masks == null ? "" : " with masks from " + masks);
-        long start = System.nanoTime();
-        byte[] pixels = new byte[n * channels * area];
-        byte[] maskBytes = masks == null ? null : new byte[n * area];
-        int[] chosenLabels = new int[n];
-        boolean[] read = new boolean[n];
-        Queue<String> unreadable = new ConcurrentLinkedQueue<>();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            Path file = files.get(order[i]);
-            DecodedImage image;
-            try {
-                image = DecodedImage.read(file, channels);
-            } catch (DataException e) {
-                unreadable.add(e.getMessage());
-                return;
-            }
-            float[] resized = Resampler.centreSquare(image.planes(), channels, image.height(), image.width(), size);
-            for (int p = 0; p < resized.length; p++) {
-                pixels[i * resized.length + p] = (byte) Math.round(resized[p] * 255);
-            }
-            if (maskBytes != null) {
-                readMask(maskFile(masks, file), image, size, maskBytes, i * area);
-            }
-            chosenLabels[i] = labels.get(order[i]);
-            read[i] = true;
-        });
-        progress.printf(Locale.ROOT, "read %d images in %.1f s%n", n - unreadable.size(),
-                (System.nanoTime() - start) / 1e9);
-        ImageDataset data = new ImageDataset(pixels, chosenLabels, channels, size, size, classes.size(), maskBytes);
-        return unreadable.isEmpty() ? data : withoutUnreadable(data, read, unreadable, split, progress);
-    }
-
-    /** Drops the images that could not be decoded, or refuses when there are more than the limit allows. */
-    private ImageDataset withoutUnreadable(ImageDataset data, boolean[] read, Queue<String> unreadable, Path split,
-                                           PrintStream progress) {
-        List<String> sorted = unreadable.stream().sorted().toList();
-        String named = String.join("; ", sorted.subList(0, Math.min(NAMED, sorted.size())))
-                + (sorted.size() > NAMED ? "; ..." : "");
-        if (sorted.size() > unreadableLimit * read.length) {
-            throw new DataException(sorted.size() + " of the " + read.length + " images in " + split + " cannot be "
-                    + "read (more than data.unreadableLimit = " + unreadableLimit + " of them): " + named);
-        }
-        progress.printf(Locale.ROOT, "warning: skipped %d unreadable image(s) of %d in %s: %s%n", sorted.size(),
-                read.length, split, named);
-        return data.select(IntStream.range(0, read.length).filter(i -> read[i]).toArray());
+        List<Path> chosen = IntStream.of(order).mapToObj(files::get).toList();
+        // Every mask is looked for now, before training, since a missing one would otherwise stop a run late.
+        List<Path> maskFiles = masks == null ? null : chosen.stream().map(file -> maskFile(masks, file)).toList();
+        progress.printf(Locale.ROOT, "streaming %d of the %d images in %s (%s, decoded on demand)%s%n",
+                chosen.size(), files.size(), split, channels == 3 ? "colour" : "grey",
+                masks == null ? "" : " with masks from " + masks);
+        return new StreamedImages(split.toString(), chosen, IntStream.of(order).map(labels::get).toArray(),
+                maskFiles, channels, classes.size(), cache, unreadableLimit, progress);
     }
 
     /** The mask of {@code image}: same path relative to the data set's root, under {@code masks}, as a PNG. */
@@ -198,23 +146,6 @@ public final class ImageFolder {
                     + "holds one PNG per image under the same relative path, non-zero = object");
         }
         return mask;
-    }
-
-    private static void readMask(Path file, DecodedImage image, int size, byte[] out, int offset) {
-        DecodedImage mask = DecodedImage.read(file, 1);
-        if (mask.height() != image.height() || mask.width() != image.width()) {
-            throw new DataException("the mask " + file + " is " + mask.width() + " x " + mask.height()
-                    + " but its image is " + image.width() + " x " + image.height() + " (data.masks); a mask has "
-                    + "its image's size");
-        }
-        float[] object = mask.planes().clone();
-        for (int p = 0; p < object.length; p++) {
-            object[p] = object[p] > 0 ? 1 : 0;
-        }
-        float[] resized = Resampler.centreSquare(object, 1, mask.height(), mask.width(), size);
-        for (int p = 0; p < resized.length; p++) {
-            out[offset + p] = (byte) (resized[p] >= MASK_THRESHOLD ? 1 : 0);
-        }
     }
 
     private static Path split(Path root, String name) {

@@ -25,7 +25,7 @@ public final class TrainingBatches {
      * @param seed the run seed
      * @param epoch the epoch (0-based)
      */
-    public static BackgroundBatches<Batch> epoch(ImageDataset data, Preprocessing preprocessing, int batchSize,
+    public static BackgroundBatches<Batch> epoch(ImageSet data, Preprocessing preprocessing, int batchSize,
                                                  double labelSmoothing, List<StochasticInput> randomInputs,
                                                  long seed, int epoch) {
         int batch = Math.min(batchSize, data.size());
@@ -33,24 +33,37 @@ public final class TrainingBatches {
         int[] order = ImageDataset.permutation(data.size(), random.split());
         SplittableRandom augment = random.split();
         SplittableRandom masks = random.split();
-        int length = data.channels() * data.area();
+        int size = preprocessing.size();
+        int length = data.channels() * size * size;
+        int classes = data.classes();
         return new BackgroundBatches<>("poollab-batches-epoch-" + epoch, stepsPerEpoch(data.size(), batchSize),
                 step -> {
+                    // One generator per sample, split in sample order here on the producer: the batch is the
+                    // same however many workers make it and in whatever order they finish.
+                    SplittableRandom[] generators = perSample(augment, batch);
                     float[] pixels = new float[batch * length];
-                    float[] targets = new float[batch * data.classes()];
-                    for (int b = 0; b < batch; b++) {
-                        int index = order[step * batch + b];
-                        preprocessing.write(data, index, pixels, b * length, augment);
-                        for (int c = 0; c < data.classes(); c++) {
-                            targets[b * data.classes() + c] = (float) (labelSmoothing / data.classes());
+                    float[] targets = new float[batch * classes];
+                    preprocessing.workers().forEach(batch, b -> {
+                        Sample sample = data.sample(order[step * batch + b]);
+                        preprocessing.write(sample, pixels, b * length, generators[b]);
+                        for (int c = 0; c < classes; c++) {
+                            targets[b * classes + c] = (float) (labelSmoothing / classes);
                         }
-                        targets[b * data.classes() + data.labels()[index]] += (float) (1 - labelSmoothing);
-                    }
-                    INDArray images = Nd4j.create(pixels,
-                            new long[] {batch, data.channels(), data.height(), data.width()}, 'c');
-                    INDArray labels = Nd4j.create(targets, new long[] {batch, data.classes()}, 'c');
+                        targets[b * classes + sample.label()] += (float) (1 - labelSmoothing);
+                    });
+                    INDArray images = Nd4j.create(pixels, new long[] {batch, data.channels(), size, size}, 'c');
+                    INDArray labels = Nd4j.create(targets, new long[] {batch, classes}, 'c');
                     return new Batch(images, labels, StochasticMasks.training(randomInputs, input -> batch, masks));
                 });
+    }
+
+    /** {@code count} generators split from {@code random} one after another. */
+    public static SplittableRandom[] perSample(SplittableRandom random, int count) {
+        SplittableRandom[] generators = new SplittableRandom[count];
+        for (int i = 0; i < count; i++) {
+            generators[i] = random.split();
+        }
+        return generators;
     }
 
     /** The seed of one epoch's generators. */

@@ -12,8 +12,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.EvaluationBatch;
+import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
+import org.poollab.data.Sample;
 import org.poollab.model.ModelGraph;
 import org.poollab.train.ProgressBar;
 
@@ -45,7 +47,7 @@ public final class AttentionQuality {
      * @return the mean Jaccard in percent, or nothing when the pooling has no attention map or the data set has no
      *         object masks
      */
-    public Map<String, Double> evaluate(ModelGraph model, ImageDataset data, Preprocessing preprocessing) {
+    public Map<String, Double> evaluate(ModelGraph model, ImageSet data, Preprocessing preprocessing) {
         if (model.attention().isEmpty() || !data.hasMasks()) {
             return Map.of();
         }
@@ -53,11 +55,12 @@ public final class AttentionQuality {
         ProgressBar bar = new ProgressBar(progress, "attention maps", (data.size() + batchSize - 1) / batchSize);
         for (int start = 0, done = 1; start < data.size(); start += batchSize, done++) {
             int rows = Math.min(batchSize, data.size() - start);
-            double[][] maps = maps(model, model.attention().orElseThrow(), data, preprocessing, start, rows)
-                    .toDoubleMatrix();
+            EvaluationBatch batch = preprocessing.evaluationBatch(data, start, rows);
+            double[][] maps = maps(model, model.attention().orElseThrow(), batch).toDoubleMatrix();
             for (int r = 0; r < rows; r++) {
-                sum += AttentionJaccard.jaccard(maps[r], model.grid().height(), model.grid().width(),
-                        data.mask(start + r), data.height(), data.width());
+                Sample view = batch.views().get(r);
+                sum += AttentionJaccard.jaccard(maps[r], model.grid().height(), model.grid().width(), view.mask(),
+                        view.height(), view.width());
             }
             bar.update(done, start + rows, "");
         }
@@ -71,24 +74,24 @@ public final class AttentionQuality {
      *
      * @return the PNGs written; none when the pooling has no attention map
      */
-    public List<Path> render(ModelGraph model, ImageDataset data, Preprocessing preprocessing, int count, Path png)
+    public List<Path> render(ModelGraph model, ImageSet data, Preprocessing preprocessing, int count, Path png)
             throws IOException {
         if (model.attention().isEmpty()) {
             return List.of();
         }
         int rows = Math.min(count, data.size());
-        double[][] maps = maps(model, model.attention().orElseThrow(), data, preprocessing, 0, rows).toDoubleMatrix();
-        List<float[]> images = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            images.add(data.image(r));
-        }
-        write(new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.channels(), data.height(),
-                data.width(), model.grid().height(), model.grid().width()), png);
+        EvaluationBatch batch = preprocessing.evaluationBatch(data, 0, rows);
+        double[][] maps = maps(model, model.attention().orElseThrow(), batch).toDoubleMatrix();
+        List<float[]> images = batch.views().stream().map(Sample::planes).toList();
+        int size = preprocessing.size();
+        write(new AttentionRenderer(4, 8).render(images, Arrays.asList(maps), data.channels(), size, size,
+                model.grid().height(), model.grid().width()), png);
         if (model.headAttention().isEmpty()) {
             return List.of(png);
         }
         int headRows = Math.min(HEAD_ROWS, rows);
-        INDArray heads = maps(model, model.headAttention().orElseThrow(), data, preprocessing, 0, headRows);
+        INDArray heads = maps(model, model.headAttention().orElseThrow(),
+                preprocessing.evaluationBatch(data, 0, headRows));
         int headCount = (int) heads.size(1);
         List<float[]> tiles = new ArrayList<>();
         List<double[]> tileMaps = new ArrayList<>();
@@ -101,8 +104,8 @@ public final class AttentionQuality {
             }
         }
         Path headsPng = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + "-heads.png");
-        write(new AttentionRenderer(4, 1 + headCount).render(tiles, tileMaps, data.channels(), data.height(),
-                data.width(), model.grid().height(), model.grid().width()), headsPng);
+        write(new AttentionRenderer(4, 1 + headCount).render(tiles, tileMaps, data.channels(), size, size,
+                model.grid().height(), model.grid().width()), headsPng);
         return List.of(png, headsPng);
     }
 
@@ -112,14 +115,13 @@ public final class AttentionQuality {
     }
 
     /**
-     * A map output of images {@code [start, start + rows)} in evaluation mode.
+     * A map output of a batch in evaluation mode.
      *
      * @param map {@code [B, N]} or {@code [B, H, N]}
      * @return {@code [rows, N]} or {@code [rows, H, N]}
      */
-    private static INDArray maps(ModelGraph model, SDVariable map, ImageDataset data, Preprocessing preprocessing,
-                                 int start, int rows) {
-        Map<String, INDArray> inputs = model.evaluationInputs(preprocessing.images(data, start, rows));
+    private static INDArray maps(ModelGraph model, SDVariable map, EvaluationBatch batch) {
+        Map<String, INDArray> inputs = model.evaluationInputs(batch.images());
         return model.sd().output(inputs, map.name()).get(map.name());
     }
 }

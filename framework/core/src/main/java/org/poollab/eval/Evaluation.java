@@ -7,11 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.DataConfig;
 import org.poollab.config.EvalConfig;
 import org.poollab.config.ExperimentConfig;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
 
@@ -39,18 +38,19 @@ public final class Evaluation {
      * @return {@code knn_top1_k20} and the like, and {@code attention_jaccard} (test sets with object masks
      *         only), in percent
      */
-    public Map<String, Double> evaluate(ModelGraph model, ImageDataset train, ImageDataset test) {
+    public Map<String, Double> evaluate(ModelGraph model, ImageSet train, ImageSet test) {
         Preprocessing preprocessing = plain(test);
         FeatureExtractor extractor = new FeatureExtractor(config.batchSize(), progress);
-        INDArray trainFeatures = extractor.extract(model, train, preprocessing, "train");
-        INDArray testFeatures = extractor.extract(model, test, preprocessing, "test");
+        FeatureExtractor.Features trainFeatures = extractor.extract(model, train, preprocessing, "train");
+        FeatureExtractor.Features testFeatures = extractor.extract(model, test, preprocessing, "test");
         config.k().stream().filter(k -> k > train.size()).forEach(k -> progress.printf(Locale.ROOT,
                 "warning: k = %d (eval.knn.k) is more than the %d training images; scored as k = %d%n", k,
                 train.size(), train.size()));
         KnnEvaluator knn = new KnnEvaluator(config.k(), config.temperature(),
                 config.memoryBudgetMb() * 1024L * 1024L);
         Map<String, Double> metrics = new LinkedHashMap<>(
-                knn.evaluate(trainFeatures, train.labels(), testFeatures, test.labels(), train.classes()));
+                knn.evaluate(trainFeatures.features(), trainFeatures.labels(), testFeatures.features(),
+                        testFeatures.labels(), train.classes()));
         if (test.hasMasks()) {
             metrics.putAll(new AttentionQuality(config.batchSize(), progress).evaluate(model, test, preprocessing));
         }
@@ -63,12 +63,12 @@ public final class Evaluation {
      *
      * @return the PNGs written, the averaged grid first; none when the pooling has no map
      */
-    public List<Path> attentionGrid(ModelGraph model, ImageDataset test, int images, Path png) throws IOException {
+    public List<Path> attentionGrid(ModelGraph model, ImageSet test, int images, Path png) throws IOException {
         return new AttentionQuality(config.batchSize(), progress).render(model, test, plain(test), images, png);
     }
 
     /** Normalisation without augmentation, for images of {@code data}'s channels. */
-    private Preprocessing plain(ImageDataset images) {
+    private Preprocessing plain(ImageSet images) {
         return Preprocessing.of(data, images.channels(), false);
     }
 }

@@ -3,7 +3,7 @@ package org.poollab.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 
@@ -22,7 +22,7 @@ public final class AttentionArtifact {
      * Renders the first test images with the model's maps into the run's folder and hands the PNGs to the run's
      * observer (MLflow stores the grid as {@value #PATH}, a per-head grid as {@code attention-grid-heads.png}).
      */
-    public static void log(Evaluation evaluation, ModelGraph model, ImageDataset test, TrainingRun run) {
+    public static void log(Evaluation evaluation, ModelGraph model, ImageSet test, TrainingRun run) {
         Path png = run.checkpoints().resolve("attention-grid.png");
         try {
             for (Path written : evaluation.attentionGrid(model, test, IMAGES, png)) {

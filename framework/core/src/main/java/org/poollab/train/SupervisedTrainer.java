@@ -17,7 +17,7 @@ import org.poollab.config.OptimizerConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.eval.Evaluation;
@@ -53,7 +53,7 @@ public final class SupervisedTrainer implements Trainer {
     @Override
     public Map<String, Double> train(TrainingRun run) throws InterruptedException {
         ExperimentConfig config = run.config();
-        ImageDataset train = run.data().train();
+        ImageSet train = run.data().train();
         TrainingObserver observer = run.observer();
         Nd4j.getRandom().setSeed(config.seed());
         ModelGraph model = ModelGraph.build(run.spec(), DataType.FLOAT, config.seed());

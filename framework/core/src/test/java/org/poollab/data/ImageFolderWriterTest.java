@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -40,23 +39,23 @@ class ImageFolderWriterTest {
         assertEquals(3, folder.storedChannels());
         assertEquals(10, folder.classes().size());
         assertTrue(folder.classes().get(9).startsWith("9-"), folder.classes().toString());
-        assertSameImages(train, folder.train(SIZE, 3, null, 0, QUIET), false);
-        assertSameImages(test, folder.test(SIZE, 3, out.resolve(ImageFolderWriter.MASKS), null, 0, QUIET), true);
+        DecodedCache cache = new DecodedCache(0);
+        assertSameImages(train, folder.train(3, null, 0, cache, QUIET), false);
+        assertSameImages(test, folder.test(3, out.resolve(ImageFolderWriter.MASKS), null, 0, cache, QUIET), true);
     }
 
     /** The folder holds the images class by class, each class in index order. */
-    private static void assertSameImages(ImageDataset written, ImageDataset read, boolean masks) {
+    private static void assertSameImages(ImageDataset written, ImageSet read, boolean masks) {
         int[] order = IntStream.range(0, written.size()).boxed()
                 .sorted(Comparator.comparingInt(i -> written.labels()[i])).mapToInt(Integer::intValue).toArray();
         assertEquals(written.size(), read.size());
-        int length = 3 * SIZE * SIZE;
         for (int r = 0; r < order.length; r++) {
             int w = order[r];
-            assertEquals(written.labels()[w], read.labels()[r]);
-            assertArrayEquals(Arrays.copyOfRange(written.pixels(), w * length, (w + 1) * length),
-                    Arrays.copyOfRange(read.pixels(), r * length, (r + 1) * length), "image " + w);
+            Sample sample = read.sample(r);
+            assertEquals(written.labels()[w], sample.label());
+            assertArrayEquals(written.image(w), sample.planes(), "image " + w);
             if (masks) {
-                assertArrayEquals(written.mask(w), read.mask(r), "mask " + w);
+                assertArrayEquals(written.mask(w), sample.mask(), "mask " + w);
             }
         }
     }

@@ -18,6 +18,7 @@ import org.poollab.api.backbone.Grid;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.Preprocessing;
+import org.poollab.data.SampleWorkers;
 import org.poollab.model.ModelGraph;
 
 /** The attention grids: averaged maps, and per-head maps when the pooling has heads. */
@@ -54,7 +55,8 @@ class AttentionQualityTest {
     void multiHeadMapsGetAGridOfOneRowPerImageWithTheAverageThenEachHead() throws IOException {
         Path png = dir.resolve("grid.png");
         List<Path> written = new AttentionQuality(16, System.err).render(twoHeadModel(), images(10),
-                new Preprocessing(new double[] {0}, new double[] {1}, 0, false), 10, png);
+                new Preprocessing(SIDE, 1.0, new double[] {0}, new double[] {1}, 0, null, false,
+                        SampleWorkers.of(1)), 10, png);
         assertEquals(List.of(png, dir.resolve("grid-heads.png")), written);
         BufferedImage grid = ImageIO.read(png.toFile());
         assertEquals(8 * SIDE * SCALE, grid.getWidth(), "8 images per row");
@@ -78,6 +80,7 @@ class AttentionQualityTest {
         ModelGraph averagedOnly = new ModelGraph(model.sd(), model.scope(), model.images(), model.features(),
                 model.attention(), model.grid(), 1);
         assertEquals(1, new AttentionQuality(16, System.err).render(averagedOnly, images(3),
-                new Preprocessing(new double[] {0}, new double[] {1}, 0, false), 3, dir.resolve("one.png")).size());
+                new Preprocessing(SIDE, 1.0, new double[] {0}, new double[] {1}, 0, null, false,
+                        SampleWorkers.of(1)), 3, dir.resolve("one.png")).size());
     }
 }

@@ -64,7 +64,7 @@ class ColourImagesIT {
         Cli cli = new Cli(dir, SERVER.uri());
         Path file = cli.experiment("""
                 experiment: it-colour-dino
-                data: {dataset: imagefolder, path: %s, imageSize: %d}
+                data: {dataset: imagefolder, path: %s, imageSize: %d, cacheMb: 0}
                 backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
                 pooling: {id: simpool}
                 trainer:

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.poollab.config.AugmentationConfig;
 import org.poollab.config.DinoConfig;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.Sample;
 
 /**
  * DINO's multi-crop (SPEC §6): two global views (the first always blurred, the second rarely blurred and sometimes
@@ -58,14 +58,15 @@ public final class MultiCrop {
     }
 
     /**
-     * Makes view {@code view} of image {@code index} and writes it, normalised, into {@code out} at
-     * {@code offset} ({@code [C, size, size]} row-major).
+     * Makes view {@code view} of a sample, cropped from the sample at its own size, and writes it, normalised,
+     * into {@code out} at {@code offset} ({@code [C, size, size]} row-major).
      */
-    public void write(ImageDataset data, int index, int view, SplittableRandom random, float[] out, int offset) {
+    public void write(Sample sample, int view, SplittableRandom random, float[] out, int offset) {
         ViewRecipe recipe = recipes.get(view);
-        int channels = data.channels();
-        CropBox box = CropBox.randomResized(data.height(), data.width(), recipe.minScale(), recipe.maxScale(), random);
-        float[] pixels = Resampler.resize(data.image(index), channels, data.height(), data.width(), box,
+        int channels = sample.channels();
+        CropBox box = CropBox.randomResized(sample.height(), sample.width(), recipe.minScale(), recipe.maxScale(),
+                random);
+        float[] pixels = Resampler.resize(sample.planes(), channels, sample.height(), sample.width(), box,
                 recipe.size());
         if (augmentation.flip() && random.nextBoolean()) {
             Photometric.flip(pixels, recipe.size());

@@ -7,6 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.StochasticInput;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
+import org.poollab.data.Sample;
+import org.poollab.data.SampleWorkers;
 import org.poollab.data.StochasticMasks;
 import org.poollab.data.TrainingBatches;
 
@@ -22,8 +25,9 @@ public final class MultiCropBatches {
     /**
      * @param randomInputs the student graph's stochastic placeholders ({@code input} "" for global, LOCAL for local)
      */
-    public static BackgroundBatches<MultiCropBatch> epoch(ImageDataset data, MultiCrop crops, int batchSize,
-                                                          List<StochasticInput> randomInputs, long seed, int epoch) {
+    public static BackgroundBatches<MultiCropBatch> epoch(ImageSet data, MultiCrop crops, SampleWorkers workers,
+                                                          int batchSize, List<StochasticInput> randomInputs,
+                                                          long seed, int epoch) {
         int batch = Math.min(batchSize, data.size());
         SplittableRandom random = new SplittableRandom(TrainingBatches.epochSeed(seed, epoch));
         int[] order = ImageDataset.permutation(data.size(), random.split());
@@ -31,22 +35,24 @@ public final class MultiCropBatches {
         SplittableRandom masks = random.split();
         int globals = crops.globalViews();
         int locals = crops.localViews();
+        int channels = data.channels();
         return new BackgroundBatches<>("poollab-multicrop-epoch-" + epoch,
                 TrainingBatches.stepsPerEpoch(data.size(), batchSize), step -> {
-                    int channels = data.channels();
                     int globalArea = channels * crops.size(0) * crops.size(0);
                     int localArea = locals == 0 ? 0 : channels * crops.size(globals) * crops.size(globals);
                     float[] global = new float[globals * batch * globalArea];
                     float[] local = new float[locals * batch * localArea];
-                    for (int b = 0; b < batch; b++) {
-                        int index = order[step * batch + b];
+                    // Each sample's views come from its own generator, split in order here (see TrainingBatches).
+                    SplittableRandom[] generators = TrainingBatches.perSample(augment, batch);
+                    workers.forEach(batch, b -> {
+                        Sample sample = data.sample(order[step * batch + b]);
                         for (int v = 0; v < globals; v++) {
-                            crops.write(data, index, v, augment, global, (v * batch + b) * globalArea);
+                            crops.write(sample, v, generators[b], global, (v * batch + b) * globalArea);
                         }
                         for (int v = 0; v < locals; v++) {
-                            crops.write(data, index, globals + v, augment, local, (v * batch + b) * localArea);
+                            crops.write(sample, globals + v, generators[b], local, (v * batch + b) * localArea);
                         }
-                    }
+                    });
                     INDArray globalViews = views(global, globals * batch, channels, crops.size(0));
                     INDArray localViews = locals == 0 ? null
                             : views(local, locals * batch, channels, crops.size(globals));

@@ -9,7 +9,7 @@ import org.poollab.data.ImageDataset;
  * ({@code torchvision.transforms.functional}). On grey images saturation, hue and grayscale change nothing, so
  * DINO's colour jitter reduces to brightness and contrast there (SPEC §6).
  */
-final class Photometric {
+public final class Photometric {
 
     private static final int BRIGHTNESS = 0;
     private static final int CONTRAST = 1;
@@ -20,7 +20,7 @@ final class Photometric {
     }
 
     /** Mirrors each row of every channel. */
-    static void flip(float[] image, int size) {
+    public static void flip(float[] image, int size) {
         for (int row = 0; row < image.length / size; row++) {
             for (int x = 0; x < size / 2; x++) {
                 int a = row * size + x;

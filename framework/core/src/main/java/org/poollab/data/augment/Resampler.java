@@ -32,7 +32,7 @@ public final class Resampler {
      * @param out output side (square output)
      * @return planar {@code [channels, out, out]}; each channel resized alike
      */
-    static float[] resize(float[] image, int channels, int height, int width, CropBox box, int out) {
+    public static float[] resize(float[] image, int channels, int height, int width, CropBox box, int out) {
         Coefficients horizontal = Coefficients.of(box.left(), box.width(), width, out);
         Coefficients vertical = Coefficients.of(box.top(), box.height(), height, out);
         float[] rows = new float[height * out];

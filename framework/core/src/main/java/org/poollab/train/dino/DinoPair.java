@@ -13,7 +13,8 @@ import org.poollab.api.graph.Layers;
 import org.poollab.config.DinoConfig;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.SampleWorkers;
+import org.poollab.data.ImageSet;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
@@ -93,9 +94,9 @@ public final class DinoPair {
     }
 
     /** One epoch's multi-crop batches, prepared in the background (same seed and epoch, same crops). */
-    public BackgroundBatches<MultiCropBatch> batches(ImageDataset train, int epoch, int batchSize) {
-        return MultiCropBatches.epoch(train, crops, batchSize, student.scope().stochasticInputs(), config.seed(),
-                epoch);
+    public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize) {
+        return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
+                student.scope().stochasticInputs(), config.seed(), epoch);
     }
 
     /**

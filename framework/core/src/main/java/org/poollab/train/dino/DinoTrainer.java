@@ -9,7 +9,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.ImageDataset;
+import org.poollab.data.ImageSet;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
@@ -50,7 +50,7 @@ public final class DinoTrainer implements Trainer {
     public Map<String, Double> train(TrainingRun run) throws InterruptedException {
         ExperimentConfig config = run.config();
         TrainerConfig trainer = config.trainer();
-        ImageDataset train = run.data().train();
+        ImageSet train = run.data().train();
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
         DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
         Evaluation evaluation = new Evaluation(config, progress);
