@@ -1,5 +1,6 @@
 package org.poollab.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
 import org.poollab.bench.BenchReport;
 import org.poollab.bench.DinoStepTimer;
+import org.poollab.bench.InputPipelineBenchmark;
 import org.poollab.bench.StepTimer;
 import org.poollab.bench.SupervisedStepTimer;
 import org.poollab.bench.ThroughputBenchmark;
@@ -21,6 +23,7 @@ import org.poollab.train.dino.DinoPair;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataSource;
+import org.poollab.data.ImageSet;
 import org.poollab.model.ModelGraph;
 import org.poollab.run.ExperimentRunner;
 import org.poollab.run.GitCommit;
@@ -52,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "print the training steps' time per op type")
     boolean profile;
 
+    @Option(names = "--input-only", description = "measure only the input pipeline: training images/s that the "
+            + "data section delivers (decode, crop, augment) with no model")
+    boolean inputOnly;
+
     @Option(names = "--batches", split = ",", description = "batch sizes to measure (default: ${DEFAULT-VALUE})")
     List<Integer> batchSizes = new ArrayList<>(List.of(64, 256));
 
@@ -67,6 +74,13 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         ExperimentConfig config = ExperimentLoader.plan(file, overrides).points().get(0).config();
+        if (inputOnly) {
+            ImageSet train = DataSource.load(config.data(), config.seed(), System.err).train();
+            Map<String, Double> numbers = new InputPipelineBenchmark(System.out).run(config, train, batchSizes,
+                    warmup, steps);
+            write(config, numbers);
+            return 0;
+        }
         try (Environment environment = new Environment()) {
             DataSource data = DataSource.load(config.data(), config.seed(), System.err);
             Nd4j.getRandom().setSeed(config.seed());
@@ -89,20 +103,24 @@ final class BenchCommand implements Callable<Integer> {
             } catch (OutOfMemoryError e) {
                 throw new MemoryLimitException(e);
             }
-            String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path target = json != null ? json
-                    : Path.of("reports", "bench", config.experiment() + "-" + time + ".json");
-            Map<String, String> context = new LinkedHashMap<>();
-            context.put("experiment", config.experiment());
-            context.put("file", file.toString());
-            context.put("overrides", String.join(" ", overrides));
-            context.put("natives", natives);
-            context.put("omp_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
-            context.put("time", time);
-            context.put("git_commit", GitCommit.current());
-            BenchReport.write(target, context, numbers);
-            System.out.println("written: " + target);
+            write(config, numbers);
         }
         return 0;
+    }
+
+    /** Writes the numbers with the run's context as JSON, and says where. */
+    private void write(ExperimentConfig config, Map<String, Double> numbers) throws IOException {
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path target = json != null ? json : Path.of("reports", "bench", config.experiment() + "-" + time + ".json");
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("experiment", config.experiment());
+        context.put("file", file.toString());
+        context.put("overrides", String.join(" ", overrides));
+        context.put("natives", NativeBuild.current());
+        context.put("omp_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        context.put("time", time);
+        context.put("git_commit", GitCommit.current());
+        BenchReport.write(target, context, numbers);
+        System.out.println("written: " + target);
     }
 }

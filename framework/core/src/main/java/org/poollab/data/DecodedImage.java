@@ -2,6 +2,7 @@ package org.poollab.data;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -30,6 +31,9 @@ public record DecodedImage(float[] planes, int channels, int height, int width) 
         int width = image.getWidth();
         int area = height * width;
         float[] rgb = new float[3 * area];
+        if (interleavedBytes(image, rgb)) {
+            return new DecodedImage(channels == 3 ? rgb : luma(rgb, area), channels, height, width);
+        }
         Raster raster = image.getRaster();
         ColorModel colours = image.getColorModel();
         int bands = raster.getNumBands();
@@ -55,6 +59,39 @@ public record DecodedImage(float[] planes, int channels, int height, int width) 
             }
         }
         return new DecodedImage(channels == 3 ? rgb : luma(rgb, area), channels, height, width);
+    }
+
+    /**
+     * Reads the two layouts ImageIO decodes JPEGs and most PNGs into (8-bit blue-green-red, 8-bit grey) straight
+     * from their bytes: the per-pixel {@code getSample} path costs as much as the decoding itself.
+     *
+     * @param rgb receives the planes {@code [3, H, W]}
+     * @return false for other layouts
+     */
+    private static boolean interleavedBytes(BufferedImage image, float[] rgb) {
+        int type = image.getType();
+        if ((type != BufferedImage.TYPE_3BYTE_BGR && type != BufferedImage.TYPE_BYTE_GRAY)
+                || !(image.getRaster().getDataBuffer() instanceof DataBufferByte buffer)
+                || image.getRaster().getParent() != null) {
+            return false;
+        }
+        byte[] bytes = buffer.getData();
+        int area = image.getWidth() * image.getHeight();
+        if (type == BufferedImage.TYPE_BYTE_GRAY) {
+            for (int p = 0; p < area; p++) {
+                float level = (bytes[p] & 0xFF) / 255f;
+                rgb[p] = level;
+                rgb[area + p] = level;
+                rgb[2 * area + p] = level;
+            }
+        } else {
+            for (int p = 0; p < area; p++) {
+                rgb[p] = (bytes[3 * p + 2] & 0xFF) / 255f;
+                rgb[area + p] = (bytes[3 * p + 1] & 0xFF) / 255f;
+                rgb[2 * area + p] = (bytes[3 * p] & 0xFF) / 255f;
+            }
+        }
+        return true;
     }
 
     /**

@@ -15,11 +15,12 @@ import org.poollab.api.graph.StochasticInput;
 import org.poollab.config.DinoConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.SampleWorkers;
 import org.poollab.data.ImageDataset;
+import org.poollab.data.SampleWorkers;
 
 class MultiCropTest {
 
+    private static final SampleWorkers ONE_WORKER = SampleWorkers.of(1);
     private static final int IMAGES = 40;
     private static final int BATCH = 8;
 
@@ -42,8 +43,8 @@ class MultiCropTest {
     private static MultiCropBatch first(DinoConfig dino, long seed, int epoch, List<StochasticInput> masks)
             throws InterruptedException {
         MultiCrop crops = new MultiCrop(dino, 28, new double[] {0.286}, new double[] {0.353});
-        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(images(), crops, SampleWorkers.of(1), BATCH, masks,
-                seed, epoch)) {
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(images(), crops, ONE_WORKER,
+                BATCH, masks, seed, epoch)) {
             assertEquals(IMAGES / BATCH, batches.steps());
             return batches.next();
         }
@@ -94,8 +95,8 @@ class MultiCropTest {
         double[] std = {0.25, 0.25, 0.25};
         MultiCrop grey = new MultiCrop(dino("localCrops: 2, augmentation: {grayscaleProbability: 1.0}"), 28, mean,
                 std);
-        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, grey, SampleWorkers.of(1), BATCH, List.of(), 0,
-                0)) {
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, grey, ONE_WORKER, BATCH,
+                List.of(), 0, 0)) {
             MultiCropBatch batch = batches.next();
             assertArrayEquals(new long[] {2 * BATCH, 3, 28, 28}, batch.global().shape());
             assertArrayEquals(new long[] {2 * BATCH, 3, 12, 12}, batch.local().shape());
@@ -105,8 +106,8 @@ class MultiCropTest {
             }
         }
         MultiCrop coloured = new MultiCrop(dino("augmentation: {grayscaleProbability: 0.0}"), 28, mean, std);
-        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, coloured, SampleWorkers.of(1), BATCH, List.of(),
-                0, 0)) {
+        try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, coloured, ONE_WORKER,
+                BATCH, List.of(), 0, 0)) {
             MultiCropBatch batch = batches.next();
             assertNotEquals(batch.global().slice(0).slice(0), batch.global().slice(0).slice(2),
                     "without grayscale the channels of random colour pixels differ");
