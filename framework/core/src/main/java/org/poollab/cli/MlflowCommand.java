@@ -20,8 +20,7 @@ final class MlflowCommand implements Callable<Integer> {
         ProjectPaths paths = ProjectPaths.fromEnvironment();
         LocalMlflowServer server = new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable());
         if (action.equals("stop")) {
-            server.stop();
-            System.out.println("MLflow server stopped.");
+            System.out.println(server.stop());
         } else if (action.equals("sync")) {
             return MlflowRun.sendJournals(server.environmentOrLocal(), paths.journal(), System.out) == 0 ? 0 : 1;
         } else if (!action.equals("start")) {

@@ -3,19 +3,36 @@ package org.poollab.tracking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * A project-local MLflow server (sqlite store, artifacts under the project's home, bound to 127.0.0.1 on a free
- * port). It outlives the run so that the UI stays open; the next run reuses it while it answers on /health.
+ * A project-local MLflow server (sqlite store, artifacts under the project's home, bound to 127.0.0.1). It outlives
+ * the run so that the UI stays open; the next run reuses it while it answers on /health.
+ *
+ * <p>Its lifecycle is safe against other processes: starts are serialised by a lock file, so runs started together
+ * end with one server; a restarted server comes back on the port it had (runs that were logging to it carry on);
+ * and {@link #stop} signals only the process it started, recognised by its pid, its start time and its command
+ * line naming this project's database, never a process that reused the pid or another clone's server.
  */
 public final class LocalMlflowServer {
 
     private static final long START_TIMEOUT_MS = 120_000;
+    private static final String STATE = "server.properties";
+    private static final String LOCK = "server.lock";
+    /** Kept after a stop, so that the next start takes the same port. */
+    private static final String LAST_PORT = "server.port";
+    /** Threads of one JVM share the lock file's channel lock, which the JVM grants only once per file. */
+    private static final Object IN_PROCESS = new Object();
 
     private final Path home;
     private final Path mlflowExecutable;
@@ -43,7 +60,22 @@ public final class LocalMlflowServer {
             throw new TrackingException("no mlflow at " + mlflowExecutable + "; run ./poollab setup (it creates the "
                     + "project's virtualenv with pip install mlflow) or set MLFLOW_TRACKING_URI");
         }
-        return start();
+        synchronized (IN_PROCESS) {
+            try (FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                // Another process may have started one while this one waited for the lock.
+                String started = recordedUri();
+                return started != null && MlflowHttp.healthy(started) ? started : start();
+            } catch (IOException e) {
+                throw new TrackingException("cannot lock " + home.resolve(LOCK) + " to start the local MLflow "
+                        + "server: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Path lockFile() throws IOException {
+        Files.createDirectories(home);
+        return home.resolve(LOCK);
     }
 
     /**
@@ -55,10 +87,10 @@ public final class LocalMlflowServer {
         return fromEnv != null && !fromEnv.isBlank() ? fromEnv : ensureRunning();
     }
 
-    /** Starts a new server on a free port and waits until it is healthy. */
+    /** Starts a new server, on the port of the last one if that is free, and waits until it is healthy. */
     public String start() {
         try {
-            return start(freePort());
+            return start(lastPortIfFree().orElse(freePort()));
         } catch (IOException e) {
             throw new TrackingException("cannot find a free port for the local MLflow server: " + e.getMessage(), e);
         }
@@ -77,27 +109,60 @@ public final class LocalMlflowServer {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             waitUntilHealthy(uri, process, log);
-            record(uri, process.pid());
+            record(uri, process.toHandle());
             return uri;
         } catch (IOException e) {
             throw new TrackingException("cannot start the local MLflow server in " + home + ": " + e.getMessage(), e);
         }
     }
 
-    /** Stops the server recorded in the state file, if any. */
-    public void stop() {
+    /**
+     * Stops the server recorded in the state file, if it is still the process this project started.
+     *
+     * @return what was done, in words for the console
+     */
+    public String stop() {
         Properties state = state();
         if (state == null) {
-            return;
+            return "no local MLflow server recorded in " + home;
         }
-        ProcessHandle.of(Long.parseLong(state.getProperty("pid"))).ifPresent(p -> {
-            p.descendants().forEach(ProcessHandle::destroy);
-            p.destroy();
+        long pid = Long.parseLong(state.getProperty("pid", "-1"));
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(handle -> isRecordedServer(handle, state));
+        process.ifPresent(handle -> {
+            handle.descendants().forEach(ProcessHandle::destroy);
+            handle.destroy();
         });
         try {
-            Files.deleteIfExists(home.resolve("server.properties"));
+            Files.deleteIfExists(home.resolve(STATE));
         } catch (IOException e) {
-            throw new TrackingException("cannot remove " + home.resolve("server.properties"), e);
+            throw new TrackingException("cannot remove " + home.resolve(STATE), e);
+        }
+        return process.isPresent() ? "stopped the local MLflow server (pid " + pid + ") at " + state.getProperty("uri")
+                : "the local MLflow server recorded at " + state.getProperty("uri") + " (pid " + pid + ") is not "
+                + "running any more; nothing was signalled (a process that now has that pid is not this project's "
+                + "server)";
+    }
+
+    /**
+     * Whether {@code handle} is the server the state file recorded: same start time, and a command line naming
+     * this project's database (a pid alone may have been reused, or the state file copied with the clone).
+     */
+    private boolean isRecordedServer(ProcessHandle handle, Properties state) {
+        ProcessHandle.Info info = handle.info();
+        String started = info.startInstant().map(instant -> Long.toString(instant.toEpochMilli())).orElse("");
+        String database = home.toAbsolutePath().resolve("mlflow.db").toString();
+        return started.equals(state.getProperty("started"))
+                && info.arguments().map(arguments -> String.join(" ", arguments).contains(database)).orElse(false);
+    }
+
+    private Optional<Integer> lastPortIfFree() {
+        try {
+            int port = Integer.parseInt(Files.readString(home.resolve(LAST_PORT)).trim());
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return Optional.of(socket.getLocalPort());
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // never started here, or the port is taken now: any free port will do
         }
     }
 
@@ -129,7 +194,7 @@ public final class LocalMlflowServer {
     }
 
     private Properties state() {
-        Path file = home.resolve("server.properties");
+        Path file = home.resolve(STATE);
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -142,17 +207,24 @@ public final class LocalMlflowServer {
         }
     }
 
-    private void record(String uri, long pid) throws IOException {
+    private void record(String uri, ProcessHandle process) throws IOException {
         Properties properties = new Properties();
         properties.setProperty("uri", uri);
-        properties.setProperty("pid", Long.toString(pid));
-        try (OutputStream out = Files.newOutputStream(home.resolve("server.properties"))) {
+        properties.setProperty("pid", Long.toString(process.pid()));
+        properties.setProperty("started", process.info().startInstant()
+                .map(instant -> Long.toString(instant.toEpochMilli())).orElse(""));
+        Path temporary = home.resolve(STATE + ".tmp");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
             properties.store(out, "local MLflow server started by PoolLab");
         }
+        // Readers never see a half-written file.
+        Files.move(temporary, home.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(home.resolve(LAST_PORT), uri.substring(uri.lastIndexOf(':') + 1));
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.RunInfo;
@@ -72,10 +73,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         requireHealthy(trackingUri, "start it, fix tracking.uri / MLFLOW_TRACKING_URI, or unset both to use a "
                 + "local server");
         try (MlflowClient client = new MlflowClient(trackingUri)) {
-            // A search, not getExperimentByName: the latter retries its expected 404 with back-off.
-            String filter = "name = '" + experiment.replace("'", "\\'") + "'";
-            String experimentId = client.searchExperiments(filter).getItems().stream().findFirst()
-                    .map(e -> e.getExperimentId()).orElseGet(() -> client.createExperiment(experiment));
+            String experimentId = experimentId(client, experiment);
             CreateRun.Builder request = CreateRun.newBuilder().setExperimentId(experimentId).setRunName(runName)
                     .setStartTime(System.currentTimeMillis());
             startTags.forEach((key, value) -> request.addTags(RunTag.newBuilder().setKey(key).setValue(value)));
@@ -83,6 +81,26 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         } catch (MlflowClientException e) {
             throw new TrackingException("MLflow at " + trackingUri + " refused to create the run: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The id of {@code experiment}, created if it does not exist. Runs started together race to create it: when
+     * another process created it between this one's search and its create, the create fails and the search finds it.
+     */
+    private static String experimentId(MlflowClient client, String experiment) {
+        // A search, not getExperimentByName: the latter retries its expected 404 with back-off.
+        String filter = "name = '" + experiment.replace("'", "\\'") + "'";
+        Optional<String> found = client.searchExperiments(filter).getItems().stream().findFirst()
+                .map(e -> e.getExperimentId());
+        if (found.isPresent()) {
+            return found.get();
+        }
+        try {
+            return client.createExperiment(experiment);
+        } catch (MlflowClientException e) {
+            return client.searchExperiments(filter).getItems().stream().findFirst().map(x -> x.getExperimentId())
+                    .orElseThrow(() -> e);
         }
     }
 
