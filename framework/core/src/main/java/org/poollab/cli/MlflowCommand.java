@@ -2,6 +2,7 @@ package org.poollab.cli;
 
 import java.util.concurrent.Callable;
 import org.poollab.run.ProjectPaths;
+import org.poollab.run.RunRecord;
 import org.poollab.tracking.LocalMlflowServer;
 import org.poollab.tracking.MlflowRun;
 import picocli.CommandLine.Command;
@@ -22,7 +23,9 @@ final class MlflowCommand implements Callable<Integer> {
         if (action.equals("stop")) {
             System.out.println(server.stop());
         } else if (action.equals("sync")) {
-            return MlflowRun.sendJournals(server.environmentOrLocal(), paths.journal(), System.out) == 0 ? 0 : 1;
+            long unsent = MlflowRun.sendJournals(server.environmentOrLocal(), paths.journal(), System.out);
+            RunRecord.settleAll(paths.checkpoints(), System.out); // and mark runs a SIGKILL left RUNNING
+            return unsent == 0 ? 0 : 1;
         } else if (!action.equals("start")) {
             System.err.println("poollab mlflow: unknown action '" + action + "'; use start, stop or sync");
             return 2;

@@ -128,6 +128,7 @@ public final class ExperimentRunner {
         parallel.ifPresent(sweep -> sweep.checkMemory(plan));
         String uri = trackingUri(plan.points().get(0).config());
         out.println("MLflow: " + uri);
+        RunRecord.settleAll(paths.checkpoints(), out); // runs a SIGKILL left RUNNING are marked KILLED
         return uri;
     }
 
@@ -201,6 +202,7 @@ public final class ExperimentRunner {
             run.setTags(tags(config));
             run.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
             Path checkpoints = paths.checkpoints().resolve(PathSegment.of(config.experiment())).resolve(run.runId());
+            RunRecord.write(checkpoints, uri, experimentFile);
             return train(config, spec, plan.text(), checkpoints, run, Optional.empty());
         }
     }
@@ -219,7 +221,7 @@ public final class ExperimentRunner {
             out.println("== " + point.label() + ": finished before, in MLflow run " + earlier.runId() + "; kept");
             return Optional.of(Map.of());
         }
-        Path folder = paths.checkpoints().resolve(point.config().experiment()).resolve(earlier.runId());
+        Path folder = paths.checkpoints().resolve(PathSegment.of(point.config().experiment())).resolve(earlier.runId());
         try {
             if (RunCheckpoints.latest(folder).isEmpty()) {
                 out.println("== " + point.label() + ": run " + earlier.runId() + " (" + earlier.status()
@@ -241,13 +243,23 @@ public final class ExperimentRunner {
      * @throws DataException if the folder has no checkpoint or it cannot be read
      */
     public Map<String, Double> resume(Path runFolder) throws InterruptedException {
+        Optional<RunRecord> record = RunRecord.read(runFolder);
+        if (record.isPresent() && record.get().processAlive()) {
+            throw new DataException("run " + runFolder.getFileName() + " is still running (its process is alive); "
+                    + "wait for it, or stop it first");
+        }
+        String experimentFile = record.map(RunRecord::experimentFile).orElse("<experiment file>");
         Path file;
         Checkpoint checkpoint;
         try {
-            file = RunCheckpoints.latest(runFolder).orElseThrow(() -> new DataException("no checkpoint in "
-                    + runFolder + ": the run stopped before its first epoch ended, so there is nothing to resume; "
-                    + "start it again with 'poollab run'"));
-            checkpoint = Checkpoint.read(file);
+            RunCheckpoints.Loaded loaded = RunCheckpoints.newestIntact(runFolder, out).orElseThrow(() -> {
+                record.ifPresent(stopped -> stopped.settleIfDead(out));
+                return new DataException("run " + runFolder.getFileName() + " stopped before its first checkpoint "
+                        + "(the end of epoch 1), so there is nothing to resume; start it again with: ./poollab run "
+                        + experimentFile);
+            });
+            file = loaded.file();
+            checkpoint = loaded.checkpoint();
         } catch (IOException e) {
             throw new DataException("cannot read the checkpoints in " + runFolder + " (" + e.getMessage() + ")");
         }
@@ -258,6 +270,7 @@ public final class ExperimentRunner {
         out.printf(Locale.ROOT, "resuming from %s (%d of %d epochs done)%n", file,
                 RunCheckpoints.epochsDone(checkpoint), config.trainer().epochs());
         try (MlflowRun run = MlflowRun.resume(uri, runFolder.getFileName().toString(), paths.journal())) {
+            RunRecord.write(runFolder, uri, Path.of(experimentFile));
             return train(config, spec, checkpoint.text(RunCheckpoints.EXPERIMENT_FILE).orElse(""), runFolder, run,
                     Optional.of(checkpoint));
         }

@@ -25,6 +25,9 @@ import org.poollab.train.TrainingObserver;
  */
 public final class MlflowRun implements TrainingObserver, AutoCloseable {
 
+    /** The tag holding why a run failed or was killed. */
+    public static final String ERROR_TAG = "error";
+
     /** The tag that nests a run under its parent in the MLflow UI. */
     public static final String PARENT_TAG = "mlflow.parentRunId";
 
@@ -127,6 +130,27 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         MlflowRun run = new MlflowRun(trackingUri, info.getExperimentId(), info, journalFolder);
         run.journal.post(UPDATE, "{\"run_id\":" + Json.string(runId) + ",\"status\":\"RUNNING\"}");
         return run;
+    }
+
+    /**
+     * Marks a run KILLED, with {@code reason} as its error tag, if MLflow still shows it RUNNING.
+     *
+     * @return whether it was marked; empty if the server cannot be asked now
+     */
+    public static Optional<Boolean> markKilledIfRunning(String trackingUri, String runId, String reason) {
+        if (trackingUri == null || !MlflowHttp.healthy(trackingUri)) {
+            return Optional.empty();
+        }
+        try (MlflowClient client = new MlflowClient(trackingUri)) {
+            if (client.getRun(runId).getInfo().getStatus() != RunStatus.RUNNING) {
+                return Optional.of(false);
+            }
+            client.setTag(runId, ERROR_TAG, reason);
+            client.setTerminated(runId, RunStatus.KILLED, System.currentTimeMillis());
+            return Optional.of(true);
+        } catch (MlflowClientException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -262,7 +286,7 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         if (error != null) {
             String message = error.length() > 5000 ? error.substring(0, 5000) : error;
             journal.post("/api/2.0/mlflow/runs/set-tag", "{\"run_id\":" + Json.string(runId())
-                    + ",\"key\":\"error\",\"value\":" + Json.string(message) + "}");
+                    + ",\"key\":\"" + ERROR_TAG + "\",\"value\":" + Json.string(message) + "}");
         }
         journal.post(UPDATE, "{\"run_id\":" + Json.string(runId()) + ",\"status\":\"" + status.name()
                 + "\",\"end_time\":" + System.currentTimeMillis() + "}");

@@ -38,22 +38,31 @@ public final class EpochLoop {
     public static Map<String, Double> run(TrainingRun run, Evaluation evaluation, Epochs epochs)
             throws InterruptedException {
         int total = run.config().trainer().epochs();
-        int everyEpochs = run.config().eval().everyEpochs();
+        int first = RunCheckpoints.firstEpoch(run);
         Map<String, Double> last = Map.of();
-        for (int epoch = RunCheckpoints.firstEpoch(run); epoch < total; epoch++) {
+        if (first > 0 && evaluates(run, first) && !RunCheckpoints.evaluated(run, first)) {
+            // Stopped during this epoch's evaluation: the checkpoint holds exactly the model it was evaluating.
+            last = evaluate(run, evaluation, epochs, first);
+        }
+        for (int epoch = first; epoch < total; epoch++) {
             long start = System.nanoTime();
             epochs.train(epoch);
             RunCheckpoints.write(run, epochs.checkpoint(epoch), epoch + 1);
             run.observer().onEpochMetrics(epoch + 1, Map.of(EPOCH_MINUTES, (System.nanoTime() - start) / 6e10));
-            if (epoch == total - 1 || (epoch + 1) % everyEpochs == 0) {
+            if (evaluates(run, epoch + 1)) {
                 last = evaluate(run, evaluation, epochs, epoch + 1);
             }
         }
-        if (last.isEmpty()) { // resumed after the last epoch's checkpoint: only the evaluation was missing
+        if (last.isEmpty()) { // resumed after the last epoch's evaluation: the final metrics are needed again
             last = evaluate(run, evaluation, epochs, total);
         }
         AttentionArtifact.log(evaluation, epochs.evaluatedModel(), run.data().test(), run);
         return last;
+    }
+
+    /** Whether the run evaluates after {@code epochsDone} epochs: every {@code eval.everyEpochs}, and the last. */
+    private static boolean evaluates(TrainingRun run, int epochsDone) {
+        return epochsDone == run.config().trainer().epochs() || epochsDone % run.config().eval().everyEpochs() == 0;
     }
 
     private static Map<String, Double> evaluate(TrainingRun run, Evaluation evaluation, Epochs epochs,
@@ -61,6 +70,7 @@ public final class EpochLoop {
         Map<String, Double> metrics = evaluation.evaluate(epochs.evaluatedModel(), run.data().train(),
                 run.data().test());
         run.observer().onEpochMetrics(epochsDone, metrics);
+        RunCheckpoints.markEvaluated(run, epochsDone);
         return metrics;
     }
 }

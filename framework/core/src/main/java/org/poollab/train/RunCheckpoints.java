@@ -1,6 +1,7 @@
 package org.poollab.train;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,29 @@ public final class RunCheckpoints {
     }
 
     /**
+     * Records that the evaluation after {@code epochsDone} epochs was logged (a marker file beside the checkpoint),
+     * so that a resume knows whether the run stopped during it.
+     */
+    public static void markEvaluated(TrainingRun run, int epochsDone) {
+        try {
+            Files.createDirectories(run.checkpoints());
+            Files.writeString(run.checkpoints().resolve(evaluatedMarker(epochsDone)), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + run.checkpoints().resolve(evaluatedMarker(epochsDone))
+                    + " (" + e.getMessage() + "); free disk space or set POOLLAB_HOME", e);
+        }
+    }
+
+    /** Whether the evaluation after {@code epochsDone} epochs was logged ({@link #markEvaluated}). */
+    public static boolean evaluated(TrainingRun run, int epochsDone) {
+        return Files.exists(run.checkpoints().resolve(evaluatedMarker(epochsDone)));
+    }
+
+    private static String evaluatedMarker(int epochsDone) {
+        return String.format(Locale.ROOT, "epoch-%03d.evaluated", epochsDone);
+    }
+
+    /**
      * The config a checkpoint was trained with.
      *
      * @throws DataException if the checkpoint has no config entry
@@ -111,14 +135,58 @@ public final class RunCheckpoints {
      * @return empty if the folder has none
      */
     public static Optional<Path> latest(Path runFolder) throws IOException {
+        return newestFirst(runFolder).stream().findFirst();
+    }
+
+    /** The checkpoints of a run folder, newest first (empty if there is none). */
+    public static List<Path> newestFirst(Path runFolder) throws IOException {
         if (!Files.isDirectory(runFolder)) {
-            return Optional.empty();
+            return List.of();
         }
         try (Stream<Path> files = Files.list(runFolder)) {
             return files.filter(file -> CHECKPOINT_NAME.matcher(file.getFileName().toString()).matches())
-                    .max(Comparator.comparingInt(file -> Integer.parseInt(
-                            file.getFileName().toString().replaceAll("\\D", ""))));
+                    .sorted(Comparator.comparingInt((Path file) -> Integer.parseInt(
+                            file.getFileName().toString().replaceAll("\\D", ""))).reversed()).toList();
         }
+    }
+
+    /**
+     * The newest checkpoint of a run folder that reads back intact; a damaged newer one is reported (by name,
+     * with what is wrong) and passed over, since resuming one epoch earlier loses less than not resuming.
+     *
+     * @param warnings where a passed-over checkpoint is reported
+     * @return empty if the folder has no checkpoint
+     * @throws DataException if every checkpoint is damaged
+     */
+    public static Optional<Loaded> newestIntact(Path runFolder, PrintStream warnings) throws IOException {
+        List<Path> files = newestFirst(runFolder);
+        List<String> damaged = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                Checkpoint checkpoint = Checkpoint.read(file);
+                if (!damaged.isEmpty()) {
+                    warnings.println("warning: resuming from the older " + file.getFileName() + " instead");
+                }
+                return Optional.of(new Loaded(file, checkpoint));
+            } catch (CorruptCheckpointException e) {
+                warnings.println("warning: " + e.getMessage());
+                damaged.add(e.getMessage());
+            }
+        }
+        if (!damaged.isEmpty()) {
+            throw new DataException("every checkpoint in " + runFolder + " is damaged, so the run cannot be resumed: "
+                    + String.join("; ", damaged) + "; start it again with 'poollab run'");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A checkpoint read from its file.
+     *
+     * @param file where it was read from
+     * @param checkpoint its contents
+     */
+    public record Loaded(Path file, Checkpoint checkpoint) {
     }
 
     private static String lines(Map<String, String> values) {

@@ -1,12 +1,15 @@
 package org.poollab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -36,5 +39,39 @@ class CheckpointTest {
         try (var files = Files.list(file.getParent())) {
             assertEquals(1, files.count());
         }
+    }
+
+    @Test
+    void aTruncatedOrBitFlippedCheckpointIsReportedByNameAndAnIntactOneReadsBack() throws IOException {
+        INDArray weights = Nd4j.rand(16, 64);
+        Path file = dir.resolve("epoch-001.zip");
+        new Checkpoint().text("state.properties", "epochsDone=1\n").arrays("model", Map.of("W", weights)).write(file);
+        Checkpoint intact = Checkpoint.read(file);
+        assertEquals(weights, intact.arraysOf("model").get("W"));
+        assertEquals("epochsDone=1\n", intact.text("state.properties").orElseThrow());
+
+        byte[] bytes = Files.readAllBytes(file);
+        Path truncated = Files.write(dir.resolve("truncated.zip"), Arrays.copyOf(bytes, bytes.length * 2 / 3));
+        assertCorrupt(truncated);
+        // Every single flipped bit in the file is caught: by the zip's structure, its inflater, or a checksum.
+        for (int offset = 0; offset < bytes.length; offset += 7) {
+            byte[] flipped = bytes.clone();
+            flipped[offset] ^= 0x10;
+            Path damaged = Files.write(dir.resolve("flipped.zip"), flipped);
+            try {
+                Checkpoint read = Checkpoint.read(damaged);
+                // A flip in a part no entry's bytes depend on (a timestamp, the zip comment) changes nothing.
+                assertEquals(weights, read.arraysOf("model").get("W"), "flip at " + offset);
+                assertEquals("epochsDone=1\n", read.text("state.properties").orElseThrow(), "flip at " + offset);
+            } catch (CorruptCheckpointException e) {
+                assertTrue(e.getMessage().contains("flipped.zip"), e.getMessage());
+            }
+        }
+    }
+
+    private static void assertCorrupt(Path file) {
+        CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, () -> Checkpoint.read(file));
+        assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("corrupt"),
+                e.getMessage());
     }
 }

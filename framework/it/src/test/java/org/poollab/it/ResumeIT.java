@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.poollab.tracking.MlflowHttp;
 
 /**
- * Exact resume: a DINO run killed with SIGKILL somewhere after its first checkpoint and resumed with
- * {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left alone.
+ * Resume at every moment of a run, with SIGKILL: killed somewhere after its first checkpoint, a DINO run resumed
+ * with {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left
+ * alone; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
+ * killed during an epoch's evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
+ * the one before it used.
  */
 class ResumeIT {
 
@@ -56,7 +62,7 @@ class ResumeIT {
 
         Cli killed = new Cli(Files.createDirectory(dir.resolve("b")), SERVER.uri());
         Process process = killed.start("run", killed.experiment(EXPERIMENT).toString());
-        Path runFolder = awaitFirstCheckpoint(killed.home().resolve("checkpoints/it-resume"), process);
+        Path runFolder = await(killed.home().resolve("checkpoints/it-resume"), "epoch-001.zip", process);
         long delay = new Random().nextInt(4000);
         Thread.sleep(delay); // somewhere in epoch 2 or 3 (an epoch takes a few seconds)
         process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -99,24 +105,96 @@ class ResumeIT {
         Files.createDirectories(cli.home().resolve("checkpoints/it-resume/0123abcd"));
         Cli.Result result = cli.run("resume", "0123abcd");
         assertEquals(2, result.code(), result.err());
-        assertTrue(result.err().contains("no checkpoint in") && result.err().contains("poollab run"), result.err());
+        assertTrue(result.err().contains("before its first checkpoint") && result.err().contains("poollab run"),
+                result.err());
         assertTrue(!result.err().contains("\tat "), "no stack trace: " + result.err());
     }
 
-    private static Path awaitFirstCheckpoint(Path experimentFolder, Process process) throws Exception {
-        for (int i = 0; i < 1200; i++) {
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointIsMarkedKilledWhenNextSeenAndResumeSaysWhatToRun() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path file = cli.experiment(EXPERIMENT);
+        Process process = cli.start("run", file.toString());
+        Path runFolder = await(cli.home().resolve("checkpoints/it-resume"), "run.properties", process);
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(!Files.exists(runFolder.resolve("epoch-001.zip")), "killed before the first checkpoint");
+        String runId = runFolder.getFileName().toString();
+        assertEquals("RUNNING", status(runId), "SIGKILL leaves the run RUNNING");
+
+        Cli.Result sync = cli.run("mlflow", "sync");
+        assertEquals(0, sync.code(), sync.err());
+        assertEquals("KILLED", status(runId), "marked when next seen: " + sync.out());
+
+        Cli.Result resumed = cli.run("resume", runId);
+        assertEquals(2, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("nothing to resume") && resumed.err().contains("./poollab run "
+                + file.toAbsolutePath()), resumed.err());
+    }
+
+    @Test
+    void aResumeEvaluatesTheEpochWhoseEvaluationWasCut() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        String runId = killedAfter(cli, "epoch-002.zip");
+        Path runFolder = cli.home().resolve("checkpoints/it-resume").resolve(runId);
+        assertTrue(!Files.exists(runFolder.resolve("epoch-002.evaluated")), "killed before epoch 2 was evaluated");
+        Cli.Result resumed = cli.run("resume", runId);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from " + runFolder.resolve("epoch-002.zip")), resumed.out());
+        assertEquals(List.of(1, 2, 3), steps(runId, "knn_top1_k20"), "no epoch's evaluation missing");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsNamedAndTheOneBeforeItResumes() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        String runId = killedAfter(cli, "epoch-002.zip");
+        Path newest = cli.home().resolve("checkpoints/it-resume").resolve(runId).resolve("epoch-002.zip");
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, Arrays.copyOf(bytes, bytes.length / 2));
+        Cli.Result resumed = cli.run("resume", runId);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("epoch-002.zip is corrupt")
+                && resumed.out().contains("resuming from the older epoch-001.zip"), resumed.out());
+        assertEquals("FINISHED", status(runId));
+        assertEquals(List.of(1, 2, 3), steps(runId, "knn_top1_k20"));
+    }
+
+    /** Starts the experiment (evaluating every epoch) and kills it as soon as {@code file} is in its folder. */
+    private static String killedAfter(Cli cli, String file) throws Exception {
+        Process process = cli.start("run", cli.experiment(EXPERIMENT).toString(), "--set", "eval.everyEpochs=1");
+        Path runFolder = await(cli.home().resolve("checkpoints/it-resume"), file, process);
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return runFolder.getFileName().toString();
+    }
+
+    /** The steps at which MLflow holds the metric, in order, without repeats. */
+    private static List<Integer> steps(String runId, String metric) {
+        String history = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/metrics/get-history?run_id=" + runId
+                + "&metric_key=" + metric);
+        Matcher step = Pattern.compile("\"step\":\\s*\"?([0-9]+)").matcher(history);
+        TreeSet<Integer> steps = new TreeSet<>();
+        while (step.find()) {
+            steps.add(Integer.parseInt(step.group(1)));
+        }
+        return List.copyOf(steps);
+    }
+
+    /** The run folder in which {@code file} appears first, polled every 20 ms while the run lives. */
+    private static Path await(Path experimentFolder, String file, Process process) throws Exception {
+        for (int i = 0; i < 6000; i++) {
             if (Files.isDirectory(experimentFolder)) {
                 try (Stream<Path> runs = Files.list(experimentFolder)) {
-                    Path run = runs.filter(r -> Files.exists(r.resolve("epoch-001.zip"))).findFirst().orElse(null);
+                    Path run = runs.filter(r -> Files.exists(r.resolve(file))).findFirst().orElse(null);
                     if (run != null) {
                         return run;
                     }
                 }
             }
-            assertTrue(process.isAlive(), "the run ended before its first checkpoint");
-            Thread.sleep(100);
+            assertTrue(process.isAlive(), "the run ended before " + file + " appeared");
+            Thread.sleep(20);
         }
-        throw new AssertionError("no first checkpoint after 120 s");
+        throw new AssertionError("no " + file + " after 120 s");
     }
 
     private static String status(String runId) {
