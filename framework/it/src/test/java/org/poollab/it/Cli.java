@@ -21,6 +21,7 @@ final class Cli {
     private final Path dir;
     private final String trackingUri;
     private final List<String> memoryCaps;
+    private final Path home;
 
     /**
      * @param dir working folder: output files, and POOLLAB_HOME (checkpoints) under {@code home/}
@@ -32,14 +33,28 @@ final class Cli {
 
     /** @param memoryCaps JVM options for the heap and native memory caps */
     Cli(Path dir, String trackingUri, List<String> memoryCaps) {
+        this(dir, trackingUri, memoryCaps, dir.resolve("home"));
+    }
+
+    /**
+     * A CLI with no MLFLOW_TRACKING_URI: it starts (or finds) the local server of {@code home}.
+     *
+     * @param home POOLLAB_HOME, which several CLIs may share (its {@code venv} must hold mlflow)
+     */
+    static Cli local(Path dir, Path home) {
+        return new Cli(dir, null, MEMORY_CAPS, home);
+    }
+
+    private Cli(Path dir, String trackingUri, List<String> memoryCaps, Path home) {
         this.dir = dir;
         this.trackingUri = trackingUri;
         this.memoryCaps = List.copyOf(memoryCaps);
+        this.home = home;
     }
 
     /** POOLLAB_HOME of the runs (checkpoints land under {@code checkpoints/}). */
     Path home() {
-        return dir.resolve("home");
+        return home;
     }
 
     Result run(String... args) throws IOException, InterruptedException {
@@ -56,11 +71,16 @@ final class Cli {
                 Project.CORE.resolve("poollab-framework-0.1.0-SNAPSHOT.jar") + ":" + Project.CORE.resolve("lib/*"),
                 "org.poollab.cli.PoolLab"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        // Run in the working folder: whatever the CLI writes relative to its directory (reports/) stays in it.
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         builder.environment().put("POOLLAB_PLUGINS_DIR", Project.PLUGINS.toString());
         builder.environment().put("POOLLAB_HOME", home().toString());
-        builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
+        if (trackingUri == null) {
+            builder.environment().remove("MLFLOW_TRACKING_URI");
+        } else {
+            builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
+        }
         return builder.start();
     }
 

@@ -391,6 +391,19 @@ class CliIT {
             // the leading dot is encoded, so no name is ".."
             assertTrue(names.contains("%2E.%2Foutside%2Fevil"), names.toString());
         }
+        // Where reports/<name> would lead without the encoding: a report must neither write nor clear it.
+        Path target = Files.createDirectories(outside.resolve("evil"));
+        Files.writeString(target.resolve("keep.txt"), "mine");
+        for (String name : List.of("../outside/evil", outside.resolve("absolute").toString())) {
+            Cli.Result report = cli("report", name);
+            assertEquals(0, report.code(), report.err());
+        }
+        try (Stream<Path> kept = Files.list(target)) {
+            assertEquals(List.of(target.resolve("keep.txt")), kept.toList());
+        }
+        assertFalse(Files.exists(outside.resolve("absolute")), "nothing written at the absolute name");
+        assertTrue(Files.exists(dir.resolve("reports/%2E.%2Foutside%2Fevil/index.html")), "the report is under "
+                + "reports/, as one folder");
     }
 
     @Test
