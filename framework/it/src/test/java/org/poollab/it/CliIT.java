@@ -230,7 +230,7 @@ class CliIT {
     void aStoppedSweepIsContinuedByResumingItsParentRun() throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
         Path file = cli.experiment("""
-                experiment: it-sweep-resume
+                experiment: it/sweep-resume
                 data: {trainSubset: 3000, testSubset: 100}
                 backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
                 trainer: {epochs: 2, batchSize: 50}
@@ -238,7 +238,8 @@ class CliIT {
                 sweep: {pooling.id: [gap, max]}
                 """);
         Process process = cli.start("run", file.toString(), "--set", "seed=3");
-        Path checkpoints = cli.home().resolve("checkpoints/it-sweep-resume");
+        // An MLflow-style name with a slash: one folder, it%2Fsweep-resume, that the resume must find again.
+        Path checkpoints = cli.home().resolve("checkpoints/it%2Fsweep-resume");
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (runsWithAFirstCheckpoint(checkpoints) < 2 && process.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -247,7 +248,7 @@ class CliIT {
         process.destroy(); // in the second run's second epoch
         process.waitFor();
         try (MlflowClient client = new MlflowClient(SERVER.uri())) {
-            String experimentId = client.getExperimentByName("it-sweep-resume").orElseThrow().getExperimentId();
+            String experimentId = client.getExperimentByName("it/sweep-resume").orElseThrow().getExperimentId();
             String parentId = client.listRunInfos(experimentId).stream().map(info -> client.getRun(info.getRunId()))
                     .filter(run -> tag(run, "mlflow.parentRunId").isEmpty()).findFirst().orElseThrow().getInfo()
                     .getRunId();
