@@ -19,11 +19,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.backbone.ImageShape;
+import org.poollab.api.pooling.Pooling;
 import org.poollab.config.ComponentConfig;
 import org.poollab.data.StochasticMasks;
 import org.poollab.model.IncompatibleComponentsException;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
+import org.poollab.plugin.Registered;
+import org.poollab.testkit.PoolingContract;
 
 /**
  * The contract every pooling plugin meets with every backbone it applies to, run over whatever the plugins
@@ -43,6 +46,37 @@ class PoolingContractIT {
 
     @RegisterExtension
     static final ShippedPlugins PLUGINS = new ShippedPlugins();
+
+    /**
+     * The test kit's {@link PoolingContract}, the one a plugin's own test extends, on every loaded pooling (the
+     * rule that every parameter gets a gradient stays with the plugin's own test, which declares its exceptions).
+     */
+    @TestFactory
+    Stream<DynamicTest> theTestKitsContractOnEveryLoadedPooling() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Registered<Pooling> loaded : PLUGINS.registry().poolings().values()) {
+            PoolingContract contract = new PoolingContract() {
+                @Override
+                protected Pooling pooling() {
+                    return loaded.component();
+                }
+
+                @Override
+                protected boolean requiresAGradientOnEveryParameter() {
+                    return false;
+                }
+            };
+            String id = loaded.component().id() + " (" + loaded.jar() + ")";
+            tests.add(DynamicTest.dynamicTest(id + ": shape",
+                    contract::poolsEachImageToAFiniteVectorOfTheDeclaredWidth));
+            tests.add(DynamicTest.dynamicTest(id + ": gradients",
+                    contract::gradientsMatchFiniteDifferencesAndReachEveryParameter));
+            // Aborted (skipped) for a pooling without a map, or one that declares no token order.
+            tests.add(DynamicTest.dynamicTest(id + ": map", contract::theAttentionMapIsADistributionOverTheTokens));
+            tests.add(DynamicTest.dynamicTest(id + ": token order", contract::tokenOrderIsAsDeclared));
+        }
+        return tests.stream();
+    }
 
     @TestFactory
     Stream<DynamicTest> everyPoolingWithEveryBackbone() {

@@ -1,5 +1,6 @@
 package org.poollab.testkit;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -10,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.backbone.Features;
 import org.poollab.api.backbone.Grid;
+import org.poollab.api.backbone.PrefixOutput;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
@@ -34,8 +36,31 @@ public final class PoolingHarness {
         this.scope = GraphScope.root(sd, DataType.DOUBLE, 11);
         this.tokens = sd.var("tokens", tokenValues.castTo(DataType.DOUBLE));
         int dim = (int) tokenValues.size(2);
-        Features features = new Features(tokens, dim, grid, Map.of(), UnaryOperator.identity());
+        Features features = new Features(tokens, dim, grid, prefixOutputs(module, tokenValues),
+                UnaryOperator.identity());
         this.result = module.pool(scope.child("pooling"), features);
+    }
+
+    /**
+     * What a backbone would hand over for the prefix tokens the pooling asks for, computed from the tokens as a
+     * backbone's prefix token is: a state {@code [B, d]} (the tokens' mean plus a learned offset) and its attention
+     * over the tokens {@code [B, N]} (a softmax of the tokens against a learned query), so that gradients reach
+     * the tokens and permuting the tokens permutes the map.
+     */
+    private Map<String, PrefixOutput> prefixOutputs(PoolingModule module, INDArray tokenValues) {
+        Map<String, PrefixOutput> prefix = new LinkedHashMap<>();
+        long dim = tokenValues.size(2);
+        for (String name : module.prefixTokens()) {
+            Nd4j.getRandom().setSeed(prefix.size() + 5L);
+            SDVariable offset = sd.var(name + "_offset", Nd4j.randn(DataType.DOUBLE, 1, dim));
+            SDVariable query = sd.var(name + "_query", Nd4j.randn(DataType.DOUBLE, 1, 1, dim));
+            SDVariable state = tokens.mean(1).add(name + "_state", offset);
+            // A broadcast product and sum, not mmul: ND4J's matmul wants operands of one rank.
+            SDVariable logits = tokens.mul(query).sum(2);
+            SDVariable map = sd.nn().softmax(name + "_attention", logits, 1);
+            prefix.put(name, new PrefixOutput(state, Optional.of(map)));
+        }
+        return prefix;
     }
 
     /** Seeded Gaussian tokens {@code [B, N, d]} in double precision. */

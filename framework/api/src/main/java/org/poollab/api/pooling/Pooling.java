@@ -19,4 +19,12 @@ public interface Pooling extends ExtensionPoint, Component {
      * @param dim d, the feature width of the backbone
      */
     PoolingModule create(Params params, int dim);
+
+    /**
+     * How the pooled vector depends on the order of the tokens; the contract test checks the declaration.
+     * Override it: {@link TokenOrder#UNDECLARED} leaves that rule unchecked.
+     */
+    default TokenOrder tokenOrder() {
+        return TokenOrder.UNDECLARED;
+    }
 }

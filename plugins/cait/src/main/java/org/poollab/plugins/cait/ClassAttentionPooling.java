@@ -15,6 +15,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * CaiT's class attention as a pooling (SPEC §4): a learned class token passes through k blocks
@@ -91,5 +92,10 @@ public final class ClassAttentionPooling implements Pooling {
 
     private static SDVariable gain(GraphScope scope, String name, int dim, double initial) {
         return scope.parameter(name, scope.init().constant(initial, dim));
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

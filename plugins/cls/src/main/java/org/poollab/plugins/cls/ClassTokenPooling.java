@@ -10,6 +10,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * The ViT [CLS] token as a pooling (SPEC §4): asks the backbone for a learned prefix token and returns its final
@@ -50,5 +51,10 @@ public final class ClassTokenPooling implements Pooling {
                 return new PoolingResult(token.state(), token.attention(), token.headAttention());
             }
         };
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

@@ -13,6 +13,7 @@ import org.poollab.api.pooling.Interaction;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.StagedPooling;
+import org.poollab.api.pooling.TokenOrder;
 
 /** Global average pooling: uniform weights over the tokens (SPEC §4, the baseline of every comparison). */
 @Extension
@@ -66,5 +67,10 @@ public final class GlobalAveragePooling implements Pooling {
             // The weighted mean with uniform weights is the token mean computed in step 1.
             return layers.tokenMean(interaction.values());
         }
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

@@ -2,7 +2,6 @@ package org.poollab.plugins.gap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.api.backbone.Grid;
 import org.poollab.api.graph.Layers;
 import org.poollab.api.param.Params;
-import org.poollab.testkit.GradientCheck;
 import org.poollab.testkit.PoolingHarness;
 
 class GlobalAveragePoolingTest {
@@ -37,20 +35,5 @@ class GlobalAveragePoolingTest {
         }
         double[] uniform = {1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6};
         assertArrayEquals(uniform, harness.attention().orElseThrow().toDoubleMatrix()[1], 1e-12);
-    }
-
-    @Test
-    void invariantToTokenOrder() {
-        INDArray tokens = PoolingHarness.randomTokens(2, 2, 6, 4);
-        INDArray a = harness(tokens).pooled();
-        INDArray shuffled = tokens.dup();
-        shuffled.putSlice(0, tokens.slice(0).getRows(5, 4, 3, 2, 1, 0));
-        shuffled.putSlice(1, tokens.slice(1).getRows(2, 0, 1, 5, 3, 4));
-        assertTrue(harness(shuffled).pooled().equalsWithEps(a, 1e-12));
-    }
-
-    @Test
-    void gradientsMatchFiniteDifferences() {
-        assertTrue(harness(PoolingHarness.randomTokens(3, 2, 6, 4)).assertGradients(GradientCheck.standard()) > 10);
     }
 }

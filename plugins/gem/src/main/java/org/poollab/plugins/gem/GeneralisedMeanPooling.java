@@ -12,6 +12,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * GeM (SPEC §4): {@code u = (mean_j max(x_j, eps)^p)^(1/p)} per channel. p = 1 is the mean of the clamped
@@ -56,5 +57,10 @@ public final class GeneralisedMeanPooling implements Pooling {
         // times 1/p, not divided by p: M2.1's broadcast div gets the divisor's gradient wrong
         SDVariable pooled = sd.math.exp(logMean.mul(power.rdiv(1.0)));
         return new PoolingResult(pooled, Optional.empty());
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

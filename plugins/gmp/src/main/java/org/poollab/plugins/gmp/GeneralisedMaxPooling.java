@@ -12,6 +12,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * Generalised max pooling (Murray and Perronnin; SPEC §4): token weights {@code alpha} solving
@@ -106,5 +107,10 @@ public final class GeneralisedMaxPooling implements Pooling {
     /** Per-image dot product of {@code [B, N, 1]} columns: {@code [B, 1, 1]}. */
     private static SDVariable dot(SDVariable a, SDVariable b) {
         return a.mul(b).sum(true, 1);
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

@@ -18,6 +18,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * HOW (Tolias, Jenicek and Chum; SPEC §4): each token is weighted by its L2 norm; the tokens are smoothed by a
@@ -125,5 +126,11 @@ public final class HowPooling implements Pooling {
             }
         }
         return matrix;
+    }
+
+    /** The smoothing averages each token with its grid neighbours, so the grid's order matters. */
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.DEPENDENT;
     }
 }

@@ -12,6 +12,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * Log-sum-exp pooling (SPEC §4): {@code u = m + (1/r) log mean_j exp(r (x_j - m))} per channel with
@@ -54,5 +55,10 @@ public final class LogSumExpPooling implements Pooling {
         // times 1/r, not divided by r: M2.1's broadcast div gets the divisor's gradient wrong
         SDVariable pooled = max.reshape(-1, features.dim()).add(logMean.mul(sharpness.rdiv(1.0)));
         return new PoolingResult(pooled, Optional.empty());
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

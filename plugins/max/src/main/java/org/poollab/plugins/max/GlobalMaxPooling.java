@@ -11,6 +11,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * Global max pooling (SPEC §4): the channel-wise maximum over tokens. This is the README's "write your own
@@ -47,5 +48,10 @@ public final class GlobalMaxPooling implements Pooling {
         SDVariable winners = scope.sd().eq(tokens, tokens.max(true, 1)).castTo(scope.dataType()); // [B, N, d]
         SDVariable counts = winners.sum(2); // [B, N]
         return new PoolingResult(pooled, Optional.of(counts.div(counts.sum(true, 1))));
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

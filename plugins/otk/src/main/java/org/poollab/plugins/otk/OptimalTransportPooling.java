@@ -13,6 +13,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * OTK (Mialon et al.; SPEC §4): an entropic transport plan {@code P} between the N tokens and p learned reference
@@ -93,5 +94,10 @@ public final class OptimalTransportPooling implements Pooling {
     private static SDVariable logSumExp(SameDiff sd, SDVariable x, int axis) {
         SDVariable max = x.max(true, axis);
         return sd.math.log(sd.math.exp(x.sub(max)).sum(true, axis)).add(max);
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

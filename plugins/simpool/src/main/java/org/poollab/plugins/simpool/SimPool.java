@@ -8,6 +8,7 @@ import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
+import org.poollab.api.pooling.TokenOrder;
 
 /** SimPool (Psomas et al., ICCV 2023; SPEC §3): attention pooling initialised by GAP. */
 @Extension
@@ -49,5 +50,10 @@ public final class SimPool implements Pooling {
     public PoolingModule create(Params params, int dim) {
         SimPoolSettings settings = SimPoolSettings.from(params, dim);
         return new SimPoolModule(layers, settings);
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

@@ -14,6 +14,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * Slot attention (Locatello et al.; SPEC §4) as a pooling: S slots compete for the (normalised) tokens over T
@@ -113,5 +114,10 @@ public final class SlotAttentionPooling implements Pooling {
     private SDVariable mlp(GraphScope scope, SDVariable x, int slots, int d, int hidden) {
         SDVariable h = scope.sd().nn.relu(layers.linearTokens(scope, "mlp.0", x, slots, d, hidden, true), 0);
         return layers.linearTokens(scope, "mlp.2", h, slots, hidden, d, true);
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

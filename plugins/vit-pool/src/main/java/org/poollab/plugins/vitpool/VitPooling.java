@@ -15,6 +15,7 @@ import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
+import org.poollab.api.pooling.TokenOrder;
 
 /**
  * ViT-style pooling (SPEC §4): a learned token prepended to the tokens, one multi-head self-attention layer, and
@@ -65,5 +66,10 @@ public final class VitPooling implements Pooling {
         ClassAttention.Result attended = new ClassAttention(layers).apply(scope.child("attn"), query,
                 features.tokens(), features.grid().tokens(), dim, heads, bias);
         return new PoolingResult(attended.output(), Optional.of(attended.map()));
+    }
+
+    @Override
+    public TokenOrder tokenOrder() {
+        return TokenOrder.INVARIANT;
     }
 }

@@ -1,0 +1,21 @@
+package org.poollab.plugins.cait;
+
+import java.util.Set;
+import org.poollab.api.graph.Layers;
+import org.poollab.api.pooling.Pooling;
+import org.poollab.testkit.PoolingContract;
+
+/** The pooling contract of the test kit, as any plugin's own test runs it. */
+class ClassAttentionPoolingContractTest extends PoolingContract {
+
+    /** The key bias adds the same q . b to every logit of a query; the softmax over keys removes it. */
+    @Override
+    protected Set<String> parametersWithoutGradient() {
+        return Set.of("blocks.0/attn/k/b");
+    }
+
+    @Override
+    protected Pooling pooling() {
+        return new ClassAttentionPooling(new Layers());
+    }
+}

@@ -1,0 +1,13 @@
+package org.poollab.plugins.gem;
+
+import org.poollab.api.pooling.Pooling;
+import org.poollab.testkit.PoolingContract;
+
+/** The pooling contract of the test kit, as any plugin's own test runs it. */
+class GeneralisedMeanPoolingContractTest extends PoolingContract {
+
+    @Override
+    protected Pooling pooling() {
+        return new GeneralisedMeanPooling();
+    }
+}
