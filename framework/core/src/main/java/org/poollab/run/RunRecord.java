@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -49,9 +50,13 @@ public final class RunRecord {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(SETTLED)); // running again (a resume): its end is unknown again
-            try (OutputStream out = Files.newOutputStream(folder.resolve(FILE))) {
+            Path temporary = folder.resolve(FILE + ".tmp");
+            try (OutputStream out = Files.newOutputStream(temporary)) {
                 properties.store(out, "the process running this PoolLab run");
             }
+            // A kill right after the start must not leave a half-written record that names no process.
+            Files.move(temporary, folder.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(FILE) + " (" + e.getMessage()
                     + "); free disk space or set POOLLAB_HOME", e);

@@ -73,8 +73,9 @@ class DinoIT {
 
         Path checkpoints = cli.home().resolve("checkpoints/it-dino/" + runId);
         try (Stream<Path> files = Files.list(checkpoints)) {
-            assertEquals(List.of("attention-grid.png", "epoch-001.zip", "epoch-002.zip"),
-                    files.map(p -> p.getFileName().toString()).sorted().toList());
+            // a checkpoint and an evaluation marker per epoch, the process record, the attention grid
+            assertEquals(List.of("attention-grid.png", "epoch-001.evaluated", "epoch-001.zip", "epoch-002.evaluated",
+                    "epoch-002.zip", "run.properties"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         try (ZipFile zip = new ZipFile(checkpoints.resolve("epoch-002.zip").toFile())) {
             List<String> names = zip.stream().map(ZipEntry::getName).toList();
