@@ -22,7 +22,7 @@ final class Environment implements AutoCloseable {
             bind(Layers.class).asEagerSingleton();
         }
     });
-    private final PluginHost host = new PluginHost(paths.plugins(), injector);
+    private final PluginHost host = new PluginHost(paths.pluginFolders(), injector);
     final ComponentRegistry registry = startPlugins();
 
     /** Starts the plugins and reports each broken jar on one stderr line; the others are used. */

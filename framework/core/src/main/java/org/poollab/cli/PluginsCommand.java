@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.poollab.api.Component;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.plugin.Registered;
+import org.poollab.run.ProjectPaths;
 import picocli.CommandLine.Command;
 
 /** {@code poollab plugins}: every loaded component with its parameters, and plugins that failed. */
@@ -13,7 +14,9 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Environment environment = new Environment()) {
-            System.out.println("plugins directory: " + environment.paths.plugins());
+            System.out.println("plugin folders read: " + environment.paths.plugins() + " (POOLLAB_PLUGINS_DIR)");
+            environment.paths.extraPlugins().forEach(folder -> System.out.println("                     " + folder
+                    + " (--plugins / " + ProjectPaths.PLUGINS_PATH + ")"));
             for (Registered<? extends Component> entry : environment.registry.all()) {
                 Component c = entry.component();
                 System.out.printf("%n%s  [%s]  plugin %s %s (%s)%n  %s%n", c.id(), entry.kind(), entry.pluginId(),

@@ -1,9 +1,14 @@
 package org.poollab.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.poollab.run.ProjectPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code poollab <command>}: the command-line entry point; {@code --help} works on every command. */
 @Command(name = "poollab", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
@@ -13,6 +18,11 @@ import picocli.CommandLine.Command;
                 AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
                 DataCommand.class, CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
+
+    @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "also load the plugin jars of DIR (repeatable), beside POOLLAB_PLUGINS_DIR and the "
+                    + "folders of POOLLAB_PLUGINS_PATH (separated by ':')")
+    List<Path> extraPlugins = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -25,7 +35,14 @@ public final class PoolLab implements Callable<Integer> {
         PrintStream stdout = System.out;
         // SameDiff prints one "Added differentiated op" line per op to stdout while building gradients.
         System.setOut(new QuietStdout(stdout));
-        int code = new CommandLine(new PoolLab())
+        PoolLab root = new PoolLab();
+        int code = new CommandLine(root)
+                .setExecutionStrategy(parsed -> {
+                    // --plugins is an option of every command: hand its folders to ProjectPaths before any runs.
+                    System.setProperty(ProjectPaths.PLUGINS_PROPERTY, String.join(":",
+                            root.extraPlugins.stream().map(Path::toString).toList()));
+                    return new CommandLine.RunLast().execute(parsed);
+                })
                 .setExecutionExceptionHandler(new ErrorReporter())
                 .setParameterExceptionHandler(ErrorReporter::usageError)
                 .execute(args);

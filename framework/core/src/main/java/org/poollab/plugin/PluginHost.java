@@ -23,14 +23,15 @@ import org.poollab.api.backbone.Backbone;
 import org.poollab.api.pooling.Pooling;
 
 /**
- * Loads the plugin jars of one directory with PF4J, creates their extensions through Guice and indexes them by
+ * Loads the plugin jars of one or more folders (the shipped plugins directory, then a lab's own) with PF4J,
+ * creates their extensions through Guice and indexes them by
  * component id. Two jars with the same plugin id, or two components with the same id, stop start-up with both jar
  * names in the message. A broken jar (corrupt, built for another API version, an extension that throws while
  * being created) is recorded as one failure line and the other plugins still load.
  */
 public final class PluginHost implements AutoCloseable {
 
-    private final Path directory;
+    private final List<Path> directories;
     private final PluginManager manager;
 
     /**
@@ -38,8 +39,16 @@ public final class PluginHost implements AutoCloseable {
      * @param injector creates extensions, injecting framework services into their constructors
      */
     public PluginHost(Path directory, Injector injector) {
-        this.directory = directory;
-        this.manager = new JarPluginManager(directory) {
+        this(List.of(directory), injector);
+    }
+
+    /**
+     * @param directories the plugin folders, the plugins directory first (only jars directly inside are loaded)
+     * @param injector creates extensions, injecting framework services into their constructors
+     */
+    public PluginHost(List<Path> directories, Injector injector) {
+        this.directories = List.copyOf(directories);
+        this.manager = new JarPluginManager(directories.toArray(Path[]::new)) {
             @Override
             protected ExtensionFactory createExtensionFactory() {
                 return new GuiceExtensionFactory(injector);
@@ -54,9 +63,15 @@ public final class PluginHost implements AutoCloseable {
      * @throws PluginLoadException if the directory is missing or ids collide
      */
     public ComponentRegistry start() {
-        if (!Files.isDirectory(directory)) {
-            throw new PluginLoadException("plugins directory " + directory + " does not exist; build the plugins "
-                    + "(./poollab builds them into target/plugins) or set POOLLAB_PLUGINS_DIR");
+        if (!Files.isDirectory(directories.get(0))) {
+            throw new PluginLoadException("plugins directory " + directories.get(0) + " does not exist; build the "
+                    + "plugins (./poollab builds them into target/plugins) or set POOLLAB_PLUGINS_DIR");
+        }
+        for (Path extra : directories.subList(1, directories.size())) {
+            if (!Files.isDirectory(extra)) {
+                throw new PluginLoadException("the plugin folder " + extra + " (from --plugins or POOLLAB_PLUGINS_PATH)"
+                        + " does not exist; fix the path or leave it out");
+            }
         }
         rejectDuplicatePluginIds();
         manager.loadPlugins();
@@ -85,20 +100,27 @@ public final class PluginHost implements AutoCloseable {
         return new ComponentRegistry(poolings, backbones, failures);
     }
 
-    /** Jars of the directory that PF4J could not load at all (corrupt, or no plugin manifest). */
+    /** The folders plugins are loaded from, the plugins directory first. */
+    public List<Path> directories() {
+        return directories;
+    }
+
+    /** Jars of the folders that PF4J could not load at all (corrupt, or no plugin manifest). */
     private List<String> unloadableJars() {
         Set<Path> loaded = new HashSet<>();
         manager.getPlugins().forEach(plugin -> loaded.add(plugin.getPluginPath().toAbsolutePath().normalize()));
         List<String> failures = new ArrayList<>();
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
-            for (Path jar : jars) {
-                if (!loaded.contains(jar.toAbsolutePath().normalize())) {
-                    failures.add(jar.getFileName() + ": not loadable as a plugin (a corrupt jar, or a manifest "
-                            + "without Plugin-Id / Plugin-Version); rebuild it or remove it from " + directory);
+        for (Path directory : directories) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
+                for (Path jar : jars) {
+                    if (!loaded.contains(jar.toAbsolutePath().normalize())) {
+                        failures.add(jar.getFileName() + ": not loadable as a plugin (a corrupt jar, or a manifest "
+                                + "without Plugin-Id / Plugin-Version); rebuild it or remove it from " + directory);
+                    }
                 }
+            } catch (IOException e) {
+                failures.add(directory + ": cannot be listed (" + e.getMessage() + ")");
             }
-        } catch (IOException e) {
-            failures.add(directory + ": cannot be listed (" + e.getMessage() + ")");
         }
         return failures;
     }
@@ -121,17 +143,19 @@ public final class PluginHost implements AutoCloseable {
 
     private void rejectDuplicatePluginIds() {
         Map<String, Path> seen = new HashMap<>();
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
-            for (Path jar : jars) {
-                String id = pluginId(jar);
-                Path other = id == null ? null : seen.putIfAbsent(id, jar);
-                if (other != null) {
-                    throw new PluginLoadException("plugin id '" + id + "' is declared by both " + other.getFileName()
-                            + " and " + jar.getFileName() + " in " + directory + "; remove one of them");
+        for (Path directory : directories) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
+                for (Path jar : jars) {
+                    String id = pluginId(jar);
+                    Path other = id == null ? null : seen.putIfAbsent(id, jar);
+                    if (other != null) {
+                        throw new PluginLoadException("plugin id '" + id + "' is declared by both " + other
+                                + " and " + jar + "; remove one of them");
+                    }
                 }
+            } catch (IOException e) {
+                throw new PluginLoadException("cannot list the plugin folder " + directory + ": " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw new PluginLoadException("cannot list plugins directory " + directory + ": " + e.getMessage());
         }
     }
 

@@ -134,6 +134,8 @@ public final class ParallelSweep {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
+        // The point's JVM loads the same plugin folders, --plugins ones included.
+        builder.environment().put(ProjectPaths.PLUGINS_PATH, ProjectPaths.fromEnvironment().extraPluginsPath());
         try {
             Process process = builder.start();
             out.printf(Locale.ROOT, "== sweep run %d started: %s (log %s)%n", index + 1, point.label(), log);
@@ -150,7 +152,8 @@ public final class ParallelSweep {
         List<String> lines = lines(log);
         if (exitCode == 0) {
             out.printf(Locale.ROOT, "== sweep run %d finished: %s%n", index + 1, label);
-            lines.stream().filter(line -> RESULT_LINE.matcher(line).matches()).forEach(line -> out.println("   " + line));
+            lines.stream().filter(line -> RESULT_LINE.matcher(line).matches())
+                    .forEach(line -> out.println("   " + line));
             return Optional.empty();
         }
         String error = lines.stream().filter(line -> line.startsWith(ERROR_PREFIX))

@@ -3,6 +3,7 @@ package org.poollab.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.poollab.data.DataException;
@@ -12,13 +13,45 @@ import org.poollab.data.DataException;
  *
  * @param home project-local state ({@code POOLLAB_HOME}, default {@code .poollab}): MLflow server, virtualenv
  * @param plugins the plugins directory ({@code POOLLAB_PLUGINS_DIR}, default {@code target/plugins})
+ * @param extraPlugins more plugin folders: {@code POOLLAB_PLUGINS_PATH} (a user-level setting, folders separated
+ *                     by {@code :}) and then the command line's {@code --plugins DIR}
  */
-public record ProjectPaths(Path home, Path plugins) {
+public record ProjectPaths(Path home, Path plugins, List<Path> extraPlugins) {
+
+    /** The variable listing extra plugin folders, which the JVMs a command starts inherit. */
+    public static final String PLUGINS_PATH = "POOLLAB_PLUGINS_PATH";
+    /** Where the command line's {@code --plugins} folders are kept for {@link #fromEnvironment}. */
+    public static final String PLUGINS_PROPERTY = "poollab.plugins.path";
+
+    /** Copies the list. */
+    public ProjectPaths {
+        extraPlugins = List.copyOf(extraPlugins);
+    }
 
     /** From the environment, relative to the working directory. */
     public static ProjectPaths fromEnvironment() {
+        List<Path> extra = new ArrayList<>();
+        for (String list : new String[] {System.getenv(PLUGINS_PATH), System.getProperty(PLUGINS_PROPERTY)}) {
+            if (list != null) {
+                Stream.of(list.split(":")).filter(folder -> !folder.isBlank())
+                        .map(folder -> Path.of(folder).toAbsolutePath().normalize())
+                        .filter(folder -> !extra.contains(folder)).forEach(extra::add);
+            }
+        }
         return new ProjectPaths(Path.of(env("POOLLAB_HOME", ".poollab")).toAbsolutePath(),
-                Path.of(env("POOLLAB_PLUGINS_DIR", "target/plugins")).toAbsolutePath());
+                Path.of(env("POOLLAB_PLUGINS_DIR", "target/plugins")).toAbsolutePath(), extra);
+    }
+
+    /** Every folder plugins are loaded from: the plugins directory first, then the extra folders. */
+    public List<Path> pluginFolders() {
+        List<Path> folders = new ArrayList<>(List.of(plugins));
+        extraPlugins.stream().filter(folder -> !folder.equals(plugins)).forEach(folders::add);
+        return folders;
+    }
+
+    /** The extra folders as {@value #PLUGINS_PATH} lists them, for the JVMs a command starts. */
+    public String extraPluginsPath() {
+        return String.join(":", extraPlugins.stream().map(Path::toString).toList());
     }
 
     /** Where runs write their checkpoints ({@code <experiment>/<run id>/epoch-NNN.zip}). */
@@ -50,8 +83,8 @@ public record ProjectPaths(Path home, Path plugins) {
         }
         if (matches.size() != 1) {
             throw new DataException("no run folder " + runIdOrFolder + " under " + checkpoints()
-                    + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + " and no sweep " + runIdOrFolder + " under "
-                    + sweeps() + ": give the run id printed as 'MLflow run: .../runs/<id>' (or 'MLflow sweep: ...' "
+                    + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + " and no sweep " + runIdOrFolder
+                    + " under " + sweeps() + ": give the run id printed as 'MLflow run: .../runs/<id>' (or 'MLflow sweep: ...' "
                     + "for a sweep) or the run's folder, and set POOLLAB_HOME if the run used another");
         }
         return matches.get(0);

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the CLI as a user does: a separate JVM, the real plugins directory, a given MLflow server. */
 final class Cli {
@@ -22,6 +24,7 @@ final class Cli {
     private final String trackingUri;
     private final List<String> memoryCaps;
     private final Path home;
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     /**
      * @param dir working folder: output files, and POOLLAB_HOME (checkpoints) under {@code home/}
@@ -50,6 +53,12 @@ final class Cli {
         this.trackingUri = trackingUri;
         this.memoryCaps = List.copyOf(memoryCaps);
         this.home = home;
+    }
+
+    /** Sets an environment variable of the CLI's process (over the ones this class sets). */
+    Cli with(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** POOLLAB_HOME of the runs (checkpoints land under {@code checkpoints/}). */
@@ -81,6 +90,7 @@ final class Cli {
         } else {
             builder.environment().put("MLFLOW_TRACKING_URI", trackingUri);
         }
+        builder.environment().putAll(environment);
         return builder.start();
     }
 
