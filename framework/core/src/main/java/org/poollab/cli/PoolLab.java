@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Research on pooling: SimPool, GAP, [CLS] and more as plugins; YAML experiments; MLflow.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
                 AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
-                DataCommand.class, CommandLine.HelpCommand.class})
+                DataCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
 
     @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,79 @@
+package org.poollab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plugin written outside this repository, as a lab would: {@code new-plugin} scaffolds a project into a temporary
+ * folder, real Maven builds it (running the test kit's contract on it), and a run loads the jar from the project's
+ * own folder with {@code --plugins}.
+ */
+class NewPluginIT {
+
+    @RegisterExtension
+    static final MlflowServerExtension SERVER = new MlflowServerExtension();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aScaffoldedPoolingBuildsWithMavenAndARunLoadsItFromTheProjectsFolder() throws Exception {
+        // What './poollab setup' does for plugin authors: PoolLab's parents, API and test kit in the local repository.
+        maven(Project.ROOT, "install", "-DskipTests", "-pl", ".,framework,framework/api,framework/testkit,plugins");
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path project = dir.resolve("lab-pool");
+        Cli.Result scaffolded = cli.run("new-plugin", "pooling", "lab-pool", "--dir", project.toString());
+        assertEquals(0, scaffolded.code(), scaffolded.err());
+        assertTrue(Files.exists(project.resolve("src/test/java/org/example/labpool/LabPoolPoolingContractTest.java")),
+                scaffolded.out());
+
+        maven(project, "package"); // compiles, runs the contract test, packages
+        Path plugins = project.resolve("target/plugins");
+        assertTrue(Files.exists(plugins.resolve("lab-pool.jar")), "the jar lands in the project's target/plugins");
+
+        Path file = cli.experiment("""
+                experiment: it-new-plugin
+                data: {trainSubset: 200, testSubset: 100}
+                backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+                pooling: {id: lab-pool}
+                trainer: {epochs: 1, batchSize: 50}
+                eval: {batchSize: 100, knn: {k: [10]}}
+                """);
+        Cli.Result run = cli.run("run", file.toString(), "--plugins", plugins.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("knn_top1_k10 = ") && run.out().contains("attention_jaccard = "), run.out());
+
+        Cli.Result again = cli.run("new-plugin", "pooling", "lab-pool", "--dir", project.toString());
+        assertEquals(2, again.code(), again.err());
+        assertTrue(again.err().contains("is not empty"), again.err());
+        Cli.Result badName = cli.run("new-plugin", "pooling", "Lab_Pool", "--dir", dir.resolve("x").toString());
+        assertEquals(2, badName.code(), badName.err());
+        assertTrue(badName.err().contains("lower-case letters"), badName.err());
+    }
+
+    /**
+     * Runs Maven quietly in {@code folder}; fails the test with its output if it fails. Not offline: on a fresh
+     * machine the test command's own build ({@code verify}) has not needed the install plugin yet.
+     */
+    private static void maven(Path folder, String... goals) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("mvn", "-q", "-B"));
+        command.addAll(List.of(goals));
+        Path log = Files.createTempFile("poollab-maven", ".log");
+        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(process.waitFor(10, TimeUnit.MINUTES), "mvn " + String.join(" ", goals) + " timed out");
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "mvn " + String.join(" ", goals) + " in " + folder + ":\n" + output);
+    }
+}
