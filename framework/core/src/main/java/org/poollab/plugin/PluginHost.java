@@ -11,10 +11,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.pf4j.ExtensionFactory;
 import org.pf4j.JarPluginManager;
+import org.pf4j.JarPluginRepository;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginRepository;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.poollab.api.Component;
@@ -24,14 +28,16 @@ import org.poollab.api.pooling.Pooling;
 
 /**
  * Loads the plugin jars of one or more folders (the shipped plugins directory, then a lab's own) with PF4J,
- * creates their extensions through Guice and indexes them by
- * component id. Two jars with the same plugin id, or two components with the same id, stop start-up with both jar
- * names in the message. A broken jar (corrupt, built for another API version, an extension that throws while
- * being created) is recorded as one failure line and the other plugins still load.
+ * creates their extensions through Guice and indexes them by component id. A broken jar (corrupt, built for
+ * another API version, an extension that throws while being created) and the jars of a plugin id that two jars
+ * declare are each recorded as one failure line naming the jars, and the other plugins still load; two components
+ * with the same id stop start-up with both jar names.
  */
 public final class PluginHost implements AutoCloseable {
 
     private final List<Path> directories;
+    /** Jars left out of loading: those whose plugin id another jar declares too (filled by {@link #start}). */
+    private final Set<Path> ambiguous = new HashSet<>();
     private final PluginManager manager;
 
     /**
@@ -53,6 +59,17 @@ public final class PluginHost implements AutoCloseable {
             protected ExtensionFactory createExtensionFactory() {
                 return new GuiceExtensionFactory(injector);
             }
+
+            @Override
+            protected PluginRepository createPluginRepository() {
+                return new JarPluginRepository(getPluginsRoots()) {
+                    @Override
+                    public List<Path> getPluginPaths() {
+                        return super.getPluginPaths().stream()
+                                .filter(jar -> !ambiguous.contains(jar.toAbsolutePath().normalize())).toList();
+                    }
+                };
+            }
         };
         manager.setSystemVersion(PoolLabApi.VERSION);
     }
@@ -73,10 +90,10 @@ public final class PluginHost implements AutoCloseable {
                         + " does not exist; fix the path or leave it out");
             }
         }
-        rejectDuplicatePluginIds();
+        List<String> failures = new ArrayList<>(leaveOutDuplicatePluginIds());
         manager.loadPlugins();
         manager.startPlugins();
-        List<String> failures = new ArrayList<>(unloadableJars());
+        failures.addAll(unloadableJars());
         Map<String, Registered<Pooling>> poolings = new HashMap<>();
         Map<String, Registered<Backbone>> backbones = new HashMap<>();
         for (PluginWrapper plugin : manager.getPlugins()) {
@@ -113,7 +130,8 @@ public final class PluginHost implements AutoCloseable {
         for (Path directory : directories) {
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
                 for (Path jar : jars) {
-                    if (!loaded.contains(jar.toAbsolutePath().normalize())) {
+                    Path normal = jar.toAbsolutePath().normalize();
+                    if (!loaded.contains(normal) && !ambiguous.contains(normal)) {
                         failures.add(jar.getFileName() + ": not loadable as a plugin (a corrupt jar, or a manifest "
                                 + "without Plugin-Id / Plugin-Version); rebuild it or remove it from " + directory);
                     }
@@ -141,22 +159,36 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private void rejectDuplicatePluginIds() {
-        Map<String, Path> seen = new HashMap<>();
+    /**
+     * Finds plugin ids declared by more than one jar (a copied module that kept its plugin.id, a lab's jar beside
+     * a shipped one) and leaves all of those jars out, since which one was meant cannot be known; the other
+     * plugins load, and only a run that uses such a plugin's components fails (naming both jars).
+     *
+     * @return one failure line per ambiguous id
+     */
+    private List<String> leaveOutDuplicatePluginIds() {
+        Map<String, List<Path>> jarsById = new TreeMap<>();
         for (Path directory : directories) {
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "*.jar")) {
                 for (Path jar : jars) {
                     String id = pluginId(jar);
-                    Path other = id == null ? null : seen.putIfAbsent(id, jar);
-                    if (other != null) {
-                        throw new PluginLoadException("plugin id '" + id + "' is declared by both " + other
-                                + " and " + jar + "; remove one of them");
+                    if (id != null) {
+                        jarsById.computeIfAbsent(id, key -> new ArrayList<>()).add(jar);
                     }
                 }
             } catch (IOException e) {
                 throw new PluginLoadException("cannot list the plugin folder " + directory + ": " + e.getMessage());
             }
         }
+        List<String> failures = new ArrayList<>();
+        jarsById.forEach((id, jars) -> {
+            if (jars.size() > 1) {
+                jars.forEach(jar -> ambiguous.add(jar.toAbsolutePath().normalize()));
+                failures.add("plugin id '" + id + "' is declared by " + jars.stream().map(Path::toString)
+                        .collect(Collectors.joining(" and ")) + "; none of them is loaded: remove all but one");
+            }
+        });
+        return failures;
     }
 
     private static String pluginId(Path jar) {

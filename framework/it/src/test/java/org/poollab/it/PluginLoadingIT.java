@@ -8,6 +8,7 @@ import com.google.inject.Guice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginHost;
-import org.poollab.plugin.PluginLoadException;
+import org.poollab.plugin.UnknownComponentException;
 
 class PluginLoadingIT {
 
@@ -57,13 +58,20 @@ class PluginLoadingIT {
     }
 
     @Test
-    void aDuplicatePluginIdFailsNamingBothJars() throws IOException {
+    void aDuplicatePluginIdLeavesBothJarsOutNamingThemAndTheOthersLoad() throws IOException {
         copy("simpool.jar", "simpool.jar");
         copy("simpool.jar", "simpool-copy.jar");
+        copy("gap.jar", "gap.jar");
         try (PluginHost host = new PluginHost(dir, Guice.createInjector())) {
-            PluginLoadException e = assertThrows(PluginLoadException.class, host::start);
-            assertTrue(e.getMessage().contains("simpool.jar") && e.getMessage().contains("simpool-copy.jar"),
-                    e.getMessage());
+            ComponentRegistry registry = host.start();
+            assertEquals(List.of("gap"), List.copyOf(registry.poolings().keySet()), "the other plugin loads");
+            assertEquals(1, registry.failures().size(), registry.failures().toString());
+            String failure = registry.failures().get(0);
+            assertTrue(failure.contains("simpool.jar") && failure.contains("simpool-copy.jar"), failure);
+            UnknownComponentException unknown = assertThrows(UnknownComponentException.class,
+                    () -> registry.pooling("simpool"));
+            assertTrue(unknown.getMessage().contains("simpool-copy.jar"), "a run that uses it is told why: "
+                    + unknown.getMessage());
         }
     }
 }
