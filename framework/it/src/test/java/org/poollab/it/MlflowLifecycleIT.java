@@ -91,7 +91,7 @@ class MlflowLifecycleIT {
         try {
             // PID reuse: the recorded pid now belongs to an unrelated process (its own start time, even).
             record(home, stranger.toHandle(), "http://127.0.0.1:1");
-            String said = server(home).stop();
+            String said = mlflowStop();
             assertTrue(said.contains("nothing was signalled"), said);
             assertTrue(stranger.isAlive(), "the unrelated process was not signalled");
         } finally {
@@ -108,12 +108,19 @@ class MlflowLifecycleIT {
             try (OutputStream out = Files.newOutputStream(home.resolve("server.properties"))) {
                 copied.store(out, "copied");
             }
-            String said = server(home).stop();
+            String said = mlflowStop();
             assertTrue(said.contains("nothing was signalled"), said);
             assertTrue(MlflowHttp.healthy(otherUri), "the other project's server still answers");
         } finally {
             other.stop();
         }
+    }
+
+    /** {@code ./poollab mlflow stop} with {@code dir} as POOLLAB_HOME (its server folder is {@code dir/mlflow}). */
+    private String mlflowStop() throws Exception {
+        Cli.Result result = Cli.local(Files.createDirectories(dir.resolve("cli")), dir).run("mlflow", "stop");
+        assertEquals(0, result.code(), result.err());
+        return result.out();
     }
 
     private static void record(Path home, ProcessHandle process, String uri) throws IOException {

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.poollab.tracking.MlflowHttp;
@@ -144,13 +146,19 @@ class ResumeIT {
         assertEquals(List.of(1, 2, 3), steps(runId, "knn_top1_k20"), "no epoch's evaluation missing");
     }
 
-    @Test
-    void aDamagedNewestCheckpointIsNamedAndTheOneBeforeItResumes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"truncated", "bit-flipped"})
+    void aDamagedNewestCheckpointIsNamedAndTheOneBeforeItResumes(String damage) throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
         String runId = killedAfter(cli, "epoch-002.zip");
         Path newest = cli.home().resolve("checkpoints/it-resume").resolve(runId).resolve("epoch-002.zip");
         byte[] bytes = Files.readAllBytes(newest);
-        Files.write(newest, Arrays.copyOf(bytes, bytes.length / 2));
+        if (damage.equals("truncated")) {
+            bytes = Arrays.copyOf(bytes, bytes.length / 2);
+        } else {
+            bytes[bytes.length / 2] ^= 0x04; // inside the arrays' entries
+        }
+        Files.write(newest, bytes);
         Cli.Result resumed = cli.run("resume", runId);
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("epoch-002.zip is corrupt")
