@@ -43,6 +43,9 @@ public final class BackgroundBatches<T> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public T next() throws InterruptedException {
         Object item = queue.take();
+        if (item instanceof DataException failure) {
+            throw failure; // already names the file and the fix (an unreadable split, a missing mask)
+        }
         if (item instanceof RuntimeException failure) {
             throw new DataException("preparing a training batch failed: " + failure);
         }

@@ -22,11 +22,9 @@ public final class SampleWorkers {
 
     private static final Map<Integer, SampleWorkers> SHARED = new ConcurrentHashMap<>();
 
-    private final int threads;
     private final ExecutorService pool;
 
     private SampleWorkers(int threads) {
-        this.threads = threads;
         AtomicInteger created = new AtomicInteger();
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "poollab-data-worker-" + created.incrementAndGet());
@@ -45,11 +43,6 @@ public final class SampleWorkers {
             throw new IllegalArgumentException("workers must be at least 1, not " + threads);
         }
         return SHARED.computeIfAbsent(threads, SampleWorkers::new);
-    }
-
-    /** How many threads work. */
-    public int threads() {
-        return threads;
     }
 
     /**

@@ -117,11 +117,6 @@ public final class PluginHost implements AutoCloseable {
         return new ComponentRegistry(poolings, backbones, failures);
     }
 
-    /** The folders plugins are loaded from, the plugins directory first. */
-    public List<Path> directories() {
-        return directories;
-    }
-
     /** Jars of the folders that PF4J could not load at all (corrupt, or no plugin manifest). */
     private List<String> unloadableJars() {
         Set<Path> loaded = new HashSet<>();

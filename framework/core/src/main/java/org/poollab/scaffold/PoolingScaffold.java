@@ -82,11 +82,6 @@ public final class PoolingScaffold {
         }
     }
 
-    /** The pooling's class name, e.g. {@code MyPoolPooling}. */
-    public String className() {
-        return className;
-    }
-
     private String fill(String template) {
         return template.replace("@ID@", id).replace("@CLASS@", className).replace("@PACKAGE@", packageName)
                 .replace("@BUILD@", PoolLabApi.BUILD);
