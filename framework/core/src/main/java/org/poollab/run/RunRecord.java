@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,6 +45,7 @@ public final class RunRecord {
     public static void write(Path folder, String trackingUri, Path experimentFile) {
         ProcessHandle self = ProcessHandle.current();
         Properties properties = new Properties();
+        properties.setProperty("host", host());
         properties.setProperty("pid", Long.toString(self.pid()));
         properties.setProperty("started", startMillis(self));
         properties.setProperty("trackingUri", trackingUri);
@@ -83,8 +86,15 @@ public final class RunRecord {
         return properties.getProperty("experimentFile", "<experiment file>");
     }
 
-    /** Whether the recorded process still runs (same pid and start time: a reused pid is not it). */
+    /**
+     * Whether the recorded process still runs (same pid and start time: a reused pid is not it). A process of
+     * another host (a run folder on a cluster's shared filesystem) cannot be looked at, so it counts as alive:
+     * only the host that ran it marks it KILLED.
+     */
     public boolean processAlive() {
+        if (!host().equals(properties.getProperty("host", host()))) {
+            return true;
+        }
         long pid = Long.parseLong(properties.getProperty("pid", "-1"));
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .map(handle -> startMillis(handle).equals(properties.getProperty("started"))).orElse(false);
@@ -133,6 +143,14 @@ public final class RunRecord {
             }
         } catch (IOException e) {
             out.println("warning: cannot look for stopped runs in " + checkpoints + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
         }
     }
 
