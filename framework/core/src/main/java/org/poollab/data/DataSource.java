@@ -18,7 +18,6 @@ public record DataSource(ImageSet train, ImageSet test) {
 
     private static final long MEGABYTE = 1024L * 1024;
 
-
     /**
      * Loads both splits.
      *

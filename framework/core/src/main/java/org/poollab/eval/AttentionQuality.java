@@ -90,8 +90,8 @@ public final class AttentionQuality {
             return List.of(png);
         }
         int headRows = Math.min(HEAD_ROWS, rows);
-        INDArray heads = maps(model, model.headAttention().orElseThrow(),
-                preprocessing.evaluationBatch(data, 0, headRows));
+        // The same batch: its first rows are the images of the per-head grid, prepared (decoded) once.
+        INDArray heads = maps(model, model.headAttention().orElseThrow(), batch);
         int headCount = (int) heads.size(1);
         List<float[]> tiles = new ArrayList<>();
         List<double[]> tileMaps = new ArrayList<>();

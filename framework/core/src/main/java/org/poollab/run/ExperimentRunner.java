@@ -290,16 +290,19 @@ public final class ExperimentRunner {
                 run.logMetrics(config.trainer().epochs(), Map.of(PEAK_MEMORY, peak / 1e9));
             }
             run.finish();
+            RunRecord.ended(checkpoints);
             metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
             out.println("MLflow run: " + run.url());
             return metrics;
         } catch (RuntimeException | InterruptedException e) {
             run.fail(String.valueOf(e.getMessage()));
+            RunRecord.ended(checkpoints);
             out.println("MLflow run (FAILED): " + run.url());
             throw e;
         } catch (OutOfMemoryError e) { // an Error: the sweep's other points and the CLI's report need an exception
             MemoryLimitException limit = new MemoryLimitException(e);
             run.fail(limit.getMessage());
+            RunRecord.ended(checkpoints);
             out.println("MLflow run (FAILED): " + run.url());
             throw limit;
         }

@@ -84,8 +84,9 @@ public record ProjectPaths(Path home, Path plugins, List<Path> extraPlugins) {
         if (matches.size() != 1) {
             throw new DataException("no run folder " + runIdOrFolder + " under " + checkpoints()
                     + (matches.isEmpty() ? "" : " (found " + matches.size() + ")") + " and no sweep " + runIdOrFolder
-                    + " under " + sweeps() + ": give the run id printed as 'MLflow run: .../runs/<id>' (or 'MLflow sweep: ...' "
-                    + "for a sweep) or the run's folder, and set POOLLAB_HOME if the run used another");
+                    + " under " + sweeps() + ": give the run id printed as 'MLflow run: .../runs/<id>' (or "
+                    + "'MLflow sweep: ...' for a sweep) or the run's folder, and set POOLLAB_HOME if the run used "
+                    + "another");
         }
         return matches.get(0);
     }

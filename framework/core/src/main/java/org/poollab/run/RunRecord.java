@@ -1,20 +1,19 @@
 package org.poollab.run;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.poollab.tracking.MlflowRun;
+import org.poollab.tracking.ProcessIdentity;
+import org.poollab.tracking.PropertiesFile;
 
 /**
  * Who is running a run: {@code run.properties} in its checkpoint folder, written when the run starts (before any
@@ -43,23 +42,16 @@ public final class RunRecord {
      * @param experimentFile the experiment file the run was started from (named in resume's advice)
      */
     public static void write(Path folder, String trackingUri, Path experimentFile) {
-        ProcessHandle self = ProcessHandle.current();
         Properties properties = new Properties();
         properties.setProperty("host", host());
-        properties.setProperty("pid", Long.toString(self.pid()));
-        properties.setProperty("started", startMillis(self));
+        ProcessIdentity.of(ProcessHandle.current()).store(properties);
         properties.setProperty("trackingUri", trackingUri);
         properties.setProperty("experimentFile", experimentFile.toAbsolutePath().toString());
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(SETTLED)); // running again (a resume): its end is unknown again
-            Path temporary = folder.resolve(FILE + ".tmp");
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                properties.store(out, "the process running this PoolLab run");
-            }
-            // A kill right after the start must not leave a half-written record that names no process.
-            Files.move(temporary, folder.resolve(FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            // Atomic: a kill right after the start must not leave a half-written record that names no process.
+            PropertiesFile.write(folder.resolve(FILE), properties, "the process running this PoolLab run");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(FILE) + " (" + e.getMessage()
                     + "); free disk space or set POOLLAB_HOME", e);
@@ -68,17 +60,7 @@ public final class RunRecord {
 
     /** The record of a run folder, if it has one. */
     public static Optional<RunRecord> read(Path folder) {
-        Path file = folder.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-            return Optional.of(new RunRecord(folder, properties));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return PropertiesFile.read(folder.resolve(FILE)).map(properties -> new RunRecord(folder, properties));
     }
 
     /** The experiment file the run was started from. */
@@ -95,9 +77,7 @@ public final class RunRecord {
         if (!host().equals(properties.getProperty("host", host()))) {
             return true;
         }
-        long pid = Long.parseLong(properties.getProperty("pid", "-1"));
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(handle -> startMillis(handle).equals(properties.getProperty("started"))).orElse(false);
+        return ProcessIdentity.from(properties).live().isPresent();
     }
 
     /**
@@ -112,20 +92,28 @@ public final class RunRecord {
         }
         String runId = folder.getFileName().toString();
         Optional<Boolean> marked = MlflowRun.markKilledIfRunning(properties.getProperty("trackingUri"), runId,
-                "the process (pid " + properties.getProperty("pid") + ") ended without reporting; marked KILLED "
-                        + "when next seen");
+                "the process (pid " + ProcessIdentity.from(properties).pid() + ") ended without reporting; marked "
+                        + "KILLED when next seen");
         if (marked.isEmpty()) {
             return false; // the server is away: look again next time
         }
-        try {
-            Files.writeString(folder.resolve(SETTLED), "");
-        } catch (IOException e) {
-            return marked.get(); // asked again next time, harmlessly
-        }
+        ended(folder);
         if (marked.get()) {
             out.println("poollab: run " + runId + " was left RUNNING by a process that is gone; marked KILLED");
         }
         return marked.get();
+    }
+
+    /**
+     * Records that the run of {@code folder} has ended in MLflow (finished, failed, or marked KILLED), so that no
+     * later look asks the server about it.
+     */
+    public static void ended(Path folder) {
+        try {
+            Files.writeString(folder.resolve(SETTLED), "");
+        } catch (IOException e) {
+            // Not fatal: the next look asks the server once more, harmlessly.
+        }
     }
 
     /** Settles every dead run under {@code checkpoints/<experiment>/<run id>/}. */
@@ -152,9 +140,5 @@ public final class RunRecord {
         } catch (UnknownHostException e) {
             return "localhost";
         }
-    }
-
-    private static String startMillis(ProcessHandle process) {
-        return process.info().startInstant().map(instant -> Long.toString(instant.toEpochMilli())).orElse("");
     }
 }

@@ -1,15 +1,12 @@
 package org.poollab.tracking;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
@@ -122,12 +119,13 @@ public final class LocalMlflowServer {
      * @return what was done, in words for the console
      */
     public String stop() {
-        Properties state = state();
-        if (state == null) {
+        Optional<Properties> recorded = PropertiesFile.read(home.resolve(STATE));
+        if (recorded.isEmpty()) {
             return "no local MLflow server recorded in " + home;
         }
-        long pid = Long.parseLong(state.getProperty("pid", "-1"));
-        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(handle -> isRecordedServer(handle, state));
+        Properties state = recorded.get();
+        long pid = ProcessIdentity.from(state).pid();
+        Optional<ProcessHandle> process = ProcessIdentity.from(state).live().filter(this::servesThisProject);
         process.ifPresent(handle -> {
             handle.descendants().forEach(ProcessHandle::destroy);
             handle.destroy();
@@ -144,15 +142,13 @@ public final class LocalMlflowServer {
     }
 
     /**
-     * Whether {@code handle} is the server the state file recorded: same start time, and a command line naming
-     * this project's database (a pid alone may have been reused, or the state file copied with the clone).
+     * Whether the recorded process (pid and start time matched) is a server of this project's database: the state
+     * file may have been copied with a clone, so that it names another project's live server.
      */
-    private boolean isRecordedServer(ProcessHandle handle, Properties state) {
-        ProcessHandle.Info info = handle.info();
-        String started = info.startInstant().map(instant -> Long.toString(instant.toEpochMilli())).orElse("");
+    private boolean servesThisProject(ProcessHandle handle) {
         String database = home.toAbsolutePath().resolve("mlflow.db").toString();
-        return started.equals(state.getProperty("started"))
-                && info.arguments().map(arguments -> String.join(" ", arguments).contains(database)).orElse(false);
+        return handle.info().arguments().map(arguments -> String.join(" ", arguments).contains(database))
+                .orElse(false);
     }
 
     private Optional<Integer> lastPortIfFree() {
@@ -189,37 +185,14 @@ public final class LocalMlflowServer {
     }
 
     private String recordedUri() {
-        Properties state = state();
-        return state == null ? null : state.getProperty("uri");
-    }
-
-    private Properties state() {
-        Path file = home.resolve(STATE);
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-            return properties;
-        } catch (IOException e) {
-            return null;
-        }
+        return PropertiesFile.read(home.resolve(STATE)).map(state -> state.getProperty("uri")).orElse(null);
     }
 
     private void record(String uri, ProcessHandle process) throws IOException {
         Properties properties = new Properties();
         properties.setProperty("uri", uri);
-        properties.setProperty("pid", Long.toString(process.pid()));
-        properties.setProperty("started", process.info().startInstant()
-                .map(instant -> Long.toString(instant.toEpochMilli())).orElse(""));
-        Path temporary = home.resolve(STATE + ".tmp");
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-            properties.store(out, "local MLflow server started by PoolLab");
-        }
-        // Readers never see a half-written file.
-        Files.move(temporary, home.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        ProcessIdentity.of(process).store(properties);
+        PropertiesFile.write(home.resolve(STATE), properties, "local MLflow server started by PoolLab");
         Files.writeString(home.resolve(LAST_PORT), uri.substring(uri.lastIndexOf(':') + 1));
     }
 

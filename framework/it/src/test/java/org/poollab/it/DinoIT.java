@@ -73,9 +73,10 @@ class DinoIT {
 
         Path checkpoints = cli.home().resolve("checkpoints/it-dino/" + runId);
         try (Stream<Path> files = Files.list(checkpoints)) {
-            // a checkpoint and an evaluation marker per epoch, the process record, the attention grid
+            // a checkpoint and an evaluation marker per epoch, the process record and its end, the attention grid
             assertEquals(List.of("attention-grid.png", "epoch-001.evaluated", "epoch-001.zip", "epoch-002.evaluated",
-                    "epoch-002.zip", "run.properties"), files.map(p -> p.getFileName().toString()).sorted().toList());
+                    "epoch-002.zip", "run.properties", "run.settled"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         try (ZipFile zip = new ZipFile(checkpoints.resolve("epoch-002.zip").toFile())) {
             List<String> names = zip.stream().map(ZipEntry::getName).toList();
