@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         version = "PoolLab 0.1.0",
         description = "Research on pooling: SimPool, GAP, [CLS] and more as plugins; YAML experiments; MLflow.",
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
-                AttentionCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
+                AttentionCommand.class, EvalCommand.class, EmbedCommand.class, ImportCommand.class,
+                ExportCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
                 DataCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
 

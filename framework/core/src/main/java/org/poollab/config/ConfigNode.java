@@ -47,6 +47,15 @@ final class ConfigNode {
         return new ConfigNode(pathOf(key), asStringMap(pathOf(key), value), child);
     }
 
+    /** A nested mapping that switches a feature on by being there; {@code null} (and not resolved) if absent. */
+    ConfigNode optionalSection(String key) {
+        if (raw.get(key) == null) {
+            known.add(key);
+            return null;
+        }
+        return section(key);
+    }
+
     /** A free-form mapping passed to a plugin (validated later against the plugin's specs). */
     Map<String, Object> freeMap(String key) {
         known.add(key);

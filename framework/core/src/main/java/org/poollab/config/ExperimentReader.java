@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns a parsed experiment file into a validated {@link ExperimentConfig}; all defaults live here. */
 final class ExperimentReader {
@@ -140,7 +141,24 @@ final class ExperimentReader {
         EvalConfig config = new EvalConfig(k, temperature,
                 node.integer("everyEpochs", 1, 1, 10_000),
                 node.integer("batchSize", 500, 1, 65_536),
-                node.integer("memoryBudgetMb", 256, 1, 65_536));
+                node.integer("memoryBudgetMb", 256, 1, 65_536),
+                Optional.ofNullable(node.optionalSection("linear")).map(ExperimentReader::linearProbe));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    /**
+     * Defaults suit cached features of a few hundred dimensions: AdamW converges in tens of epochs where DINO's
+     * SGD (lr 0.001 x batch / 256) needs its 100.
+     */
+    private static LinearProbeConfig linearProbe(ConfigNode node) {
+        LinearProbeConfig config = new LinearProbeConfig(
+                node.integer("epochs", 30, 1, 10_000),
+                node.integer("batchSize", 256, 1, 65_536),
+                node.number("lr", 1e-3, 1e-9, 100),
+                node.number("weightDecay", 0, 0, 10),
+                node.choice("optimizer", LinearProbeConfig.ADAMW,
+                        List.of(LinearProbeConfig.ADAMW, LinearProbeConfig.SGD)));
         node.rejectUnknownKeys();
         return config;
     }

@@ -51,6 +51,34 @@ public final class ImageFolder {
     }
 
     /**
+     * Every image under {@code folder}, in any sub-folder, sorted by path, streamed without labels (all 0): what
+     * {@code poollab embed} computes features of. An unreadable image is an error naming it, since each output row
+     * belongs to one file.
+     *
+     * @param channels 1 (grey) or 3 (red, green, blue)
+     * @throws DataException if the folder is missing or holds no images
+     */
+    public static StreamedImages everyImageUnder(Path folder, int channels, DecodedCache cache,
+                                                 PrintStream progress) {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException(folder + " is not a folder; pass the folder holding the images (--images)");
+        }
+        List<Path> files;
+        try (Stream<Path> entries = Files.walk(folder)) {
+            files = entries.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
+        } catch (IOException e) {
+            throw new DataException("cannot list " + folder + " (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) {
+            throw new DataException(folder + " holds no images (PNG, JPEG, BMP or GIF) in any sub-folder");
+        }
+        progress.printf(Locale.ROOT, "streaming the %d images under %s (%s)%n", files.size(), folder,
+                channels == 3 ? "colour" : "grey");
+        return new StreamedImages(folder.toString(), files, new int[files.size()], null, channels, 1, cache, 0,
+                progress);
+    }
+
+    /**
      * The same folder, skipping images that cannot be decoded (corrupt, truncated, not an image) as long as they
      * are at most {@code fraction} of a split's images: a warning counts them and names the first few. More than
      * that is an error naming them, since it points at a broken copy rather than a few bad files.
@@ -169,14 +197,17 @@ public final class ImageFolder {
         }
     }
 
+    /** Whether the file's extension is an image format PoolLab decodes. */
+    private static boolean isImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1));
+    }
+
     /** The folder's image files, sorted by name (other files are ignored). */
     private static List<Path> images(Path folder) {
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(Files::isRegularFile).filter(file -> {
-                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-                int dot = name.lastIndexOf('.');
-                return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1));
-            }).sorted().toList();
+            return entries.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
         } catch (IOException e) {
             throw new DataException("cannot list " + folder + " (" + e.getMessage() + ")");
         }

@@ -1,6 +1,8 @@
 package org.poollab.eval;
 
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -32,20 +34,37 @@ public final class FeatureExtractor {
      *         computed from
      */
     public Features extract(ModelGraph model, ImageSet data, Preprocessing preprocessing, String label) {
+        return extract(model, data, preprocessing, label, false);
+    }
+
+    /**
+     * As {@link #extract(ModelGraph, ImageSet, Preprocessing, String)}, with the attention maps of the same forward
+     * passes when {@code maps} is set and the pooling has them.
+     */
+    public Features extract(ModelGraph model, ImageSet data, Preprocessing preprocessing, String label,
+                            boolean maps) {
         int n = data.size();
         INDArray out = Nd4j.create(DataType.FLOAT, n, model.featureDim());
+        Optional<INDArray> attention = maps ? model.attention().map(map -> Nd4j.create(DataType.FLOAT, n,
+                model.grid().tokens())) : Optional.empty();
         int[] labels = new int[n];
         String name = model.features().name();
+        String[] outputs = attention.isPresent() ? new String[] {name, model.attention().get().name()}
+                : new String[] {name};
         ProgressBar bar = new ProgressBar(progress, "features " + label, (n + batchSize - 1) / batchSize);
         for (int start = 0, done = 1; start < n; start += batchSize, done++) {
             int rows = Math.min(batchSize, n - start);
             EvaluationBatch batch = preprocessing.evaluationBatch(data, start, rows);
             System.arraycopy(batch.labels(), 0, labels, start, rows);
-            INDArray features = model.sd().output(model.evaluationInputs(batch.images()), name).get(name);
-            out.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all()).assign(features);
+            Map<String, INDArray> results = model.sd().output(model.evaluationInputs(batch.images()), outputs);
+            out.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all()).assign(results.get(name));
+            if (attention.isPresent()) {
+                attention.get().get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all())
+                        .assign(results.get(outputs[1]));
+            }
             bar.update(done, start + rows, "");
         }
-        return new Features(out, labels);
+        return new Features(out, labels, attention);
     }
 
     /**
@@ -53,7 +72,8 @@ public final class FeatureExtractor {
      *
      * @param features {@code [n, d]}
      * @param labels the class of each row; a stand-in for an unreadable image brings its own
+     * @param maps the attention maps {@code [n, N]}, when asked for and the pooling has them
      */
-    public record Features(INDArray features, int[] labels) {
+    public record Features(INDArray features, int[] labels, Optional<INDArray> maps) {
     }
 }

@@ -2,8 +2,6 @@ package org.poollab.run;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +19,6 @@ import org.poollab.data.DataException;
 import org.poollab.data.DataSource;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
-import org.poollab.plugin.Registered;
-import org.poollab.tracking.LocalMlflowServer;
 import org.poollab.tracking.MlflowRun;
 import org.poollab.tracking.SweepChildren;
 import org.poollab.train.Checkpoint;
@@ -126,7 +122,7 @@ public final class ExperimentRunner {
             resolve(registry, point.config()); // fail fast on any point's bad plugin parameters
         }
         parallel.ifPresent(sweep -> sweep.checkMemory(plan));
-        String uri = trackingUri(plan.points().get(0).config());
+        String uri = paths.trackingUri(plan.points().get(0).config().tracking());
         out.println("MLflow: " + uri);
         RunRecord.settleAll(paths.checkpoints(), out); // runs a SIGKILL left RUNNING are marked KILLED
         return uri;
@@ -176,7 +172,8 @@ public final class ExperimentRunner {
                     + (plan.points().size() - 1) + ", not " + index);
         }
         resolve(registry, plan.points().get(index).config());
-        return runPoint(plan, index, experimentFile, trackingUri(plan.points().get(index).config()), parentRunId);
+        return runPoint(plan, index, experimentFile, paths.trackingUri(plan.points().get(index).config().tracking()),
+                parentRunId);
     }
 
     /** Runs a point; a sweep's point that ran before the sweep was stopped is kept or continued instead. */
@@ -199,7 +196,7 @@ public final class ExperimentRunner {
             Map<String, String> params = new LinkedHashMap<>(config.flattened());
             params.putAll(spec.flattenedParams());
             run.logParams(params);
-            run.setTags(tags(config));
+            run.setTags(RunTags.of(registry, config));
             run.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
             Path checkpoints = paths.checkpoints().resolve(PathSegment.of(config.experiment())).resolve(run.runId());
             RunRecord.write(checkpoints, uri, experimentFile);
@@ -265,7 +262,7 @@ public final class ExperimentRunner {
         }
         ExperimentConfig config = RunCheckpoints.config(checkpoint);
         ModelSpec spec = resolve(registry, config);
-        String uri = trackingUri(config);
+        String uri = paths.trackingUri(config.tracking());
         out.println("MLflow: " + uri);
         out.printf(Locale.ROOT, "resuming from %s (%d of %d epochs done)%n", file,
                 RunCheckpoints.epochsDone(checkpoint), config.trainer().epochs());
@@ -308,36 +305,8 @@ public final class ExperimentRunner {
         }
     }
 
-    private String trackingUri(ExperimentConfig config) {
-        if (config.tracking().uri() != null) {
-            return config.tracking().uri();
-        }
-        return new LocalMlflowServer(paths.mlflowHome(), paths.mlflowExecutable()).environmentOrLocal();
-    }
-
-    private Map<String, String> tags(ExperimentConfig config) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("trainer", config.trainer().id());
-        for (Registered<?> component : registry.all()) {
-            if (component.component().id().equals(config.pooling().id()) && component.kind().equals("pooling")
-                    || component.component().id().equals(config.backbone().id())
-                    && component.kind().equals("backbone")) {
-                tags.put("plugin." + component.kind(), component.pluginId() + "@" + component.pluginVersion());
-            }
-        }
-        tags.put("git.commit", GitCommit.current());
-        try {
-            tags.put("host", InetAddress.getLocalHost().getHostName());
-        } catch (UnknownHostException e) {
-            tags.put("host", "unknown");
-        }
-        tags.put("nd4j.natives", NativeBuild.current());
-        String threads = System.getenv("OMP_NUM_THREADS"); // results depend on it in the last bits
-        tags.put("omp.threads", threads == null || threads.isBlank() ? "default" : threads);
-        return tags;
-    }
-
-    private static String runName(ExperimentConfig config) {
+    /** The run's MLflow name: {@code tracking.runName}, or {@code <pooling>-<backbone>-<trainer>-s<seed>}. */
+    static String runName(ExperimentConfig config) {
         return config.tracking().runName() != null ? config.tracking().runName()
                 : config.pooling().id() + "-" + config.backbone().id() + "-" + config.trainer().id() + "-s"
                 + config.seed();

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.poollab.config.TrackingConfig;
 import org.poollab.data.DataException;
+import org.poollab.tracking.LocalMlflowServer;
 
 /**
  * Where PoolLab keeps things, overridable by environment variables.
@@ -96,6 +98,11 @@ public record ProjectPaths(Path home, Path plugins, List<Path> extraPlugins) {
         return home.resolve("sweeps");
     }
 
+    /** Where {@code poollab eval} keeps each evaluation run's files ({@code <run id>/}, e.g. its attention grid). */
+    public Path evaluations() {
+        return home.resolve("evaluations");
+    }
+
     /** Where the JVMs of a parallel sweep write their console output. */
     public Path logs() {
         return home.resolve("logs");
@@ -104,6 +111,17 @@ public record ProjectPaths(Path home, Path plugins, List<Path> extraPlugins) {
     /** The MLflow server's folder (database, artifacts, state). */
     public Path mlflowHome() {
         return home.resolve("mlflow");
+    }
+
+    /**
+     * The MLflow server a run logs to: the experiment's {@code tracking.uri}, else {@code MLFLOW_TRACKING_URI},
+     * else the project's local server (started if it is not running).
+     */
+    public String trackingUri(TrackingConfig tracking) {
+        if (tracking.uri() != null) {
+            return tracking.uri();
+        }
+        return new LocalMlflowServer(mlflowHome(), mlflowExecutable()).environmentOrLocal();
     }
 
     /** The {@code mlflow} command of the project's virtualenv. */

@@ -19,14 +19,17 @@ public final class AttentionArtifact {
     }
 
     /**
-     * Renders the first test images with the model's maps into the run's folder and hands the PNGs to the run's
+     * Renders the first test images with the model's maps into {@code folder} and hands the PNGs to the run's
      * observer (MLflow stores the grid as {@value #PATH}, a per-head grid as {@code attention-grid-heads.png}).
+     *
+     * @param folder the run's own folder (its checkpoints' for a training run)
      */
-    public static void log(Evaluation evaluation, ModelGraph model, ImageSet test, TrainingRun run) {
-        Path png = run.checkpoints().resolve("attention-grid.png");
+    public static void log(Evaluation evaluation, ModelGraph model, ImageSet test, Path folder,
+                           TrainingObserver observer) {
+        Path png = folder.resolve("attention-grid.png");
         try {
             for (Path written : evaluation.attentionGrid(model, test, IMAGES, png)) {
-                run.observer().onArtifact(written, FOLDER + written.getFileName());
+                observer.onArtifact(written, FOLDER + written.getFileName());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the attention grid " + png + ": " + e.getMessage(), e);

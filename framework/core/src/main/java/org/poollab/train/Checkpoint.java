@@ -14,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +62,7 @@ public final class Checkpoint {
                     bytes = in.readAllBytes();
                 }
                 String expected = checksums.get(name);
-                if (!checksums.isEmpty() && !sha256(bytes).equals(expected)) {
+                if (!checksums.isEmpty() && !Sha256.of(bytes).equals(expected)) {
                     throw new CorruptCheckpointException(file, expected == null ? "entry " + name + " is not in "
                             + CHECKSUMS : "entry " + name + " does not match its checksum");
                 }
@@ -104,13 +101,6 @@ public final class Checkpoint {
         return checksums;
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
     /** The arrays of a group (empty if absent). */
     public Map<String, INDArray> arraysOf(String group) {
         return groups.getOrDefault(group, Map.of());
@@ -175,6 +165,6 @@ public final class Checkpoint {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(bytes);
         zip.closeEntry();
-        checksums.append(sha256(bytes)).append(' ').append(name).append('\n');
+        checksums.append(Sha256.of(bytes)).append(' ').append(name).append('\n');
     }
 }

@@ -22,19 +22,32 @@ public final class CheckpointWeights {
      * @throws DataException if a weight is missing or has another shape
      */
     public static void load(Checkpoint checkpoint, ModelGraph model) {
-        Map<String, INDArray> weights = Map.of();
-        String group = null;
+        Group group = modelOf(checkpoint);
+        assign(group.name(), group.arrays(), ModelGraph.weightsOf(model.scope()));
+    }
+
+    /**
+     * The arrays of the model a checkpoint evaluates: DINO's teacher, else the supervised or imported model (heads
+     * included).
+     *
+     * @throws DataException if the checkpoint holds neither
+     */
+    public static Group modelOf(Checkpoint checkpoint) {
         for (String candidate : GROUPS) {
             if (!checkpoint.arraysOf(candidate).isEmpty()) {
-                weights = checkpoint.arraysOf(candidate);
-                group = candidate;
-                break;
+                return new Group(candidate, checkpoint.arraysOf(candidate));
             }
         }
-        if (group == null) {
-            throw new DataException("the checkpoint holds no teacher or model weights");
-        }
-        assign(group, weights, ModelGraph.weightsOf(model.scope()));
+        throw new DataException("the checkpoint holds no teacher or model weights");
+    }
+
+    /**
+     * A named group of a checkpoint's arrays.
+     *
+     * @param name e.g. {@code teacher}
+     * @param arrays by graph name
+     */
+    public record Group(String name, Map<String, INDArray> arrays) {
     }
 
     /**

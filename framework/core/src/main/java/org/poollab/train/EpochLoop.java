@@ -56,7 +56,8 @@ public final class EpochLoop {
         if (last.isEmpty()) { // resumed after the last epoch's evaluation: the final metrics are needed again
             last = evaluate(run, evaluation, epochs, total);
         }
-        AttentionArtifact.log(evaluation, epochs.evaluatedModel(), run.data().test(), run);
+        AttentionArtifact.log(evaluation, epochs.evaluatedModel(), run.data().test(), run.checkpoints(),
+                run.observer());
         return last;
     }
 

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataException;
+import org.poollab.model.ModelSpec;
 
 /**
  * The epoch-end checkpoints of a run: {@code <run folder>/epoch-NNN.zip}, each carrying the experiment file, the
@@ -28,6 +30,7 @@ public final class RunCheckpoints {
     static final String CONFIG = "run-config.properties";
     /** The entry holding the experiment file's text. */
     public static final String EXPERIMENT_FILE = "config.yaml";
+    private static final String PLUGIN_PARAMS = "plugin-params.properties";
     private static final String STATE = "state.properties";
     private static final String EPOCHS_DONE = "epochsDone";
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}\\.zip");
@@ -45,9 +48,22 @@ public final class RunCheckpoints {
         return new Checkpoint()
                 .text(EXPERIMENT_FILE, run.configText())
                 .text(CONFIG, lines(run.config().flattened()))
-                .text("plugin-params.properties", lines(run.spec().flattenedParams()))
+                .text(PLUGIN_PARAMS, lines(run.spec().flattenedParams()))
                 .text(STATE, EPOCHS_DONE + "=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
                         + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n");
+    }
+
+    /**
+     * A checkpoint of a model alone, without training state (imported weights): its config and weights, which
+     * every command that evaluates or exports a model reads.
+     *
+     * @param weights every weight of the model's graph by name
+     */
+    public static Checkpoint ofModel(ExperimentConfig config, ModelSpec spec, Map<String, INDArray> weights) {
+        return new Checkpoint()
+                .text(CONFIG, lines(config.flattened()))
+                .text(PLUGIN_PARAMS, lines(spec.flattenedParams()))
+                .arrays(SupervisedTrainer.MODEL, weights);
     }
 
     /**
@@ -93,16 +109,38 @@ public final class RunCheckpoints {
      * @throws DataException if the checkpoint has no config entry
      */
     public static ExperimentConfig config(Checkpoint checkpoint) {
-        String text = checkpoint.text(CONFIG).orElseThrow(() -> new DataException(
-                "the checkpoint has no " + CONFIG + " (written by an older PoolLab)"));
+        return config(checkpoint, List.of());
+    }
+
+    /**
+     * The config a checkpoint was trained with, changed by {@code overrides} (e.g. another data set to evaluate
+     * on).
+     *
+     * @param overrides {@code dotted.key=value}, as {@code --set} takes them
+     * @throws org.poollab.config.ConfigException naming an override that is not valid
+     */
+    public static ExperimentConfig config(Checkpoint checkpoint, List<String> overrides) {
+        List<String> settings = new ArrayList<>(settings(configText(checkpoint)));
+        settings.addAll(overrides);
+        return ExperimentLoader.fromSettings(settings);
+    }
+
+    /** A checkpoint's config text ({@code key = value} lines) as {@code key=value} settings. */
+    public static List<String> settings(String configText) {
         List<String> settings = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        for (String line : configText.split("\n")) {
             int separator = line.indexOf(" = ");
             if (separator > 0) {
                 settings.add(line.substring(0, separator) + "=" + line.substring(separator + 3));
             }
         }
-        return ExperimentLoader.fromSettings(settings);
+        return settings;
+    }
+
+    /** A checkpoint's config text, as {@link #settings} reads it. */
+    public static String configText(Checkpoint checkpoint) {
+        return checkpoint.text(CONFIG).orElseThrow(() -> new DataException(
+                "the checkpoint has no " + CONFIG + " (written by an older PoolLab)"));
     }
 
     /** The first epoch a run trains: 0, or the epochs its resume checkpoint had completed. */

@@ -13,6 +13,7 @@ import org.poollab.api.backbone.Features;
 import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.backbone.PrefixOutput;
+import org.poollab.api.graph.BicubicResize;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
 

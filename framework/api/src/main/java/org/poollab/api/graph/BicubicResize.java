@@ -1,11 +1,13 @@
-package org.poollab.plugins.vit;
+package org.poollab.api.graph;
 
 /**
  * Bicubic resampling of a grid as a fixed linear map, matching PyTorch's
  * {@code interpolate(mode="bicubic", align_corners=False)} (cubic convolution, A = -0.75, borders clamped).
- * Resizing is linear in the values, so resizing a positional embedding is one matrix multiply (SPEC §5).
+ * Resizing is linear in the values, so resizing a positional embedding is one matrix multiply: the ViT does it in
+ * its graph for crops of another size, and checkpoint import does it once for a checkpoint trained at another
+ * resolution (timm's {@code resample_abs_pos_embed}).
  */
-final class BicubicResize {
+public final class BicubicResize {
 
     private static final double A = -0.75;
 
@@ -17,7 +19,7 @@ final class BicubicResize {
      *
      * @return {@code [toH*toW][fromH*fromW]}
      */
-    static double[][] matrix(int fromH, int fromW, int toH, int toW) {
+    public static double[][] matrix(int fromH, int fromW, int toH, int toW) {
         double[][] rows = axis(fromH, toH);
         double[][] cols = axis(fromW, toW);
         double[][] out = new double[toH * toW][fromH * fromW];
@@ -34,7 +36,7 @@ final class BicubicResize {
     }
 
     /** One axis: {@code [to][from]} weights. */
-    static double[][] axis(int from, int to) {
+    public static double[][] axis(int from, int to) {
         double[][] weights = new double[to][from];
         double scale = (double) from / to;
         for (int o = 0; o < to; o++) {

@@ -1,4 +1,4 @@
-package org.poollab.plugins.vit;
+package org.poollab.api.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
