@@ -1,7 +1,6 @@
 package org.poollab.eval;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +9,9 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.LinearProbeConfig;
 import org.poollab.train.ProgressBar;
@@ -100,16 +101,20 @@ public final class LinearProbe {
         int batch = Math.min(config.batchSize(), n);
         int stepsPerEpoch = (n + batch - 1) / batch;
         Schedule lr = Schedule.cosine(config.lr(), 0, config.epochs() * stepsPerEpoch);
+        INDArray targets = oneHot(labels, classes);
         ProgressBar bar = new ProgressBar(progress, "linear probe", config.epochs());
         int step = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             int[] order = permutation(random, n);
+            // one native gather per epoch; the batches are then contiguous row ranges (views)
+            INDArray shuffled = Nd4j.pullRows(x, 1, order);
+            INDArray shuffledTargets = Nd4j.pullRows(targets, 1, order);
             double lossSum = 0;
             for (int start = 0; start < n; start += batch, step++) {
-                int rows = Math.min(batch, n - start);
-                int[] picked = Arrays.copyOfRange(order, start, start + rows);
-                Gradient gradient = classifier.gradient(x.getRows(picked), labelsOf(labels, picked));
-                lossSum += gradient.loss() * rows;
+                int end = Math.min(start + batch, n);
+                Gradient gradient = classifier.gradient(rows(shuffled, start, end), rows(shuffledTargets, start,
+                        end));
+                lossSum += gradient.loss() * (end - start);
                 double rate = lr.at(step);
                 weightUpdate.apply(gradient.weights(), rate, step + 1);
                 biasUpdate.apply(gradient.bias(), rate, step + 1);
@@ -119,12 +124,19 @@ public final class LinearProbe {
         return classifier;
     }
 
-    private static int[] labelsOf(int[] labels, int[] picked) {
-        int[] out = new int[picked.length];
-        for (int i = 0; i < picked.length; i++) {
-            out[i] = labels[picked[i]];
+    private static INDArray rows(INDArray matrix, int start, int end) {
+        return matrix.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+    }
+
+    /**
+     * @return {@code [N, K]} with a 1 at each sample's class
+     */
+    static INDArray oneHot(int[] labels, int classes) {
+        float[] values = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            values[i * classes + labels[i]] = 1;
         }
-        return out;
+        return Nd4j.create(values, new long[] {labels.length, classes}, DataType.FLOAT);
     }
 
     private static INDArray initialWeights(SplittableRandom random, int dim, int classes) {
@@ -168,28 +180,22 @@ public final class LinearProbe {
          * @return class probabilities {@code [B, K]}, rows summing to 1
          */
         INDArray softmax(INDArray x) {
-            INDArray logits = logits(x);
-            logits.subiColumnVector(logits.max(1)); // stable: the largest logit of each row becomes 0
-            Transforms.exp(logits, false);
-            return logits.diviColumnVector(logits.sum(1));
+            return Nd4j.exec(new SoftMax(logits(x)))[0]; // ND4J's native op: stable, one pass
         }
 
         /**
          * The mean cross-entropy of a batch and its gradient, {@code dL/dlogits = (P - Y) / B}.
          *
          * @param x {@code [B, d]}
-         * @param labels B labels
+         * @param targets {@code [B, K]}, one-hot
          */
-        Gradient gradient(INDArray x, int[] labels) {
-            INDArray errors = softmax(x); // P, then P - Y: [B, K]
-            double loss = 0;
-            for (int r = 0; r < labels.length; r++) {
-                double probability = errors.getDouble(r, labels[r]);
-                loss -= Math.log(Math.max(probability, 1e-30));
-                errors.putScalar(r, labels[r], probability - 1);
-            }
-            errors.divi(labels.length);
-            return new Gradient(loss / labels.length, x.transpose().mmul(errors), errors.sum(true, 0));
+        Gradient gradient(INDArray x, INDArray targets) {
+            INDArray probabilities = softmax(x); // [B, K]
+            long batch = x.size(0);
+            double loss = -Transforms.log(probabilities.mul(targets).sum(1).addi(1e-30), false).sumNumber()
+                    .doubleValue() / batch;
+            INDArray errors = probabilities.subi(targets).divi(batch); // P - Y, over B
+            return new Gradient(loss, x.transpose().mmul(errors), errors.sum(true, 0));
         }
     }
 

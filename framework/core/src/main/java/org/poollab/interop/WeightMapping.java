@@ -110,8 +110,11 @@ final class WeightMapping {
                         : value.dup('c');
                 out.put(WeightNames.external(name, poolingId), rows.reshape('c', 1, rows.size(0), rows.size(1)));
             } else {
-                out.put(WeightNames.external(name, poolingId), WeightLayout.of(name, value.rank())
-                        .toExternal(value, channels));
+                String external = WeightNames.external(name, poolingId);
+                out.put(external, WeightLayout.of(name, value.rank()).toExternal(value, channels));
+                if (name.endsWith("/running_mean")) { // so that PyTorch's strict load_state_dict finds every buffer
+                    out.put(external.replace("running_mean", IGNORED_SUFFIX), Nd4j.scalar(0L));
+                }
             }
         }
         return out;

@@ -65,7 +65,7 @@ class LinearProbeTest {
         int dim = 5;
         int classes = 4;
         INDArray x = Nd4j.randn(DataType.DOUBLE, 7, dim);
-        int[] labels = random.ints(7, 0, classes).toArray();
+        INDArray labels = LinearProbe.oneHot(random.ints(7, 0, classes).toArray(), classes).castTo(DataType.DOUBLE);
         LinearProbe.Classifier classifier = new LinearProbe.Classifier(Nd4j.randn(DataType.DOUBLE, dim, classes),
                 Nd4j.randn(DataType.DOUBLE, 1, classes));
         LinearProbe.Gradient analytic = classifier.gradient(x, labels);
