@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.poollab.run.CheckpointEvaluation;
-import org.poollab.run.CheckpointModel;
-import org.poollab.train.Checkpoint;
-import org.poollab.train.RunCheckpoints;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,19 +34,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> settings = new ArrayList<>();
-        if (linear) {
-            Checkpoint checkpoint = CheckpointModel.read(source.file());
-            if (RunCheckpoints.config(checkpoint, overrides).eval().linear().isEmpty()) {
-                settings.add("eval.linear={}"); // the probe's defaults
-            }
-        } else if (knn) {
-            settings.add("eval.linear=null"); // k-NN alone, even if the config has a probe
-        }
-        settings.addAll(overrides);
         try (Environment environment = new Environment()) {
             new CheckpointEvaluation(environment.registry, environment.paths, System.out)
-                    .run(source.file(), settings, knn || !linear);
+                    .run(source.file(), overrides, new CheckpointEvaluation.Protocols(knn, linear));
         }
         return 0;
     }

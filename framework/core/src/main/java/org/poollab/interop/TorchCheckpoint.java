@@ -140,7 +140,7 @@ public final class TorchCheckpoint implements Closeable {
         });
     }
 
-    /** The unpickler that turns the pickle's persistent ids, {@code ("storage", type, key, device, numel)}, into storages. */
+    /** Turns the pickle's persistent ids, {@code ("storage", type, key, device, numel)}, into storages. */
     private final class StorageUnpickler extends Unpickler {
 
         @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,8 @@ import org.poollab.interop.ImportRecord;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.tracking.MlflowRun;
 import org.poollab.train.AttentionArtifact;
+import org.poollab.train.Checkpoint;
+import org.poollab.train.RunCheckpoints;
 import org.poollab.train.Sha256;
 
 /**
@@ -49,12 +52,21 @@ public final class CheckpointEvaluation {
      * Evaluates the checkpoint, prints the metrics one per line and the run's URL.
      *
      * @param overrides {@code dotted.key=value} changes to the checkpoint's config (data set, eval settings)
-     * @param knn whether to compute the k-NN scores (the linear probe runs when the config has {@code eval.linear})
      * @return the metrics
      */
-    public Map<String, Double> run(Path checkpointFile, List<String> overrides, boolean knn) {
-        CheckpointModel loaded = CheckpointModel.load(registry, checkpointFile, overrides);
+    public Map<String, Double> run(Path checkpointFile, List<String> overrides, Protocols protocols) {
+        Checkpoint checkpoint = CheckpointModel.read(checkpointFile);
+        List<String> settings = new ArrayList<>(overrides);
+        boolean configured = RunCheckpoints.config(checkpoint, overrides).eval().linear().isPresent();
+        boolean linear = protocols.linear() || !protocols.knn() && configured;
+        if (linear && !configured) {
+            settings.add("eval.linear={}"); // the probe with its defaults
+        } else if (!linear && configured) {
+            settings.add("eval.linear=null"); // k-NN alone, as asked
+        }
+        CheckpointModel loaded = CheckpointModel.of(registry, checkpointFile, checkpoint, settings);
         ExperimentConfig config = loaded.config();
+        boolean knn = protocols.knn() || !protocols.linear();
         String uri = paths.trackingUri(config.tracking());
         out.println("MLflow: " + uri);
         String name = "eval " + checkpointFile.getFileName() + " " + ExperimentRunner.runName(config);
@@ -79,6 +91,17 @@ public final class CheckpointEvaluation {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The evaluations asked for ({@code --knn}, {@code --linear}): one flag runs that one alone, both run both,
+     * neither runs k-NN plus the probe if the config has {@code eval.linear}. The probe takes its defaults when the
+     * config has none.
+     *
+     * @param knn the k-NN scores
+     * @param linear the linear probe
+     */
+    public record Protocols(boolean knn, boolean linear) {
     }
 
     private static Map<String, String> params(CheckpointModel loaded) {

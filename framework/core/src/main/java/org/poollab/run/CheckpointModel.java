@@ -32,7 +32,17 @@ public record CheckpointModel(Path file, Checkpoint checkpoint, ExperimentConfig
      * @throws DataException naming the file if it is not a readable PoolLab checkpoint, or a weight that does not fit
      */
     public static CheckpointModel load(ComponentRegistry registry, Path file, List<String> overrides) {
-        Checkpoint checkpoint = read(file);
+        return of(registry, file, read(file), overrides);
+    }
+
+    /**
+     * The model of a checkpoint already read.
+     *
+     * @param file where it was read from
+     * @throws DataException naming a weight that does not fit
+     */
+    public static CheckpointModel of(ComponentRegistry registry, Path file, Checkpoint checkpoint,
+                                     List<String> overrides) {
         ExperimentConfig config = RunCheckpoints.config(checkpoint, overrides);
         ModelSpec spec = ExperimentRunner.resolve(registry, config);
         ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.BicubicResize;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.DataException;
 import org.poollab.data.DataSource;
@@ -121,6 +123,25 @@ class ParityIT {
         before.forEach((name, array) -> assertEquals(array, after.get(name), name));
         assertEquals(RunCheckpoints.config(Checkpoint.read(first)).flattened(),
                 RunCheckpoints.config(Checkpoint.read(second)).flattened());
+    }
+
+    @Test
+    void aPositionalEmbeddingOfAnotherGridIsResizedBicubically() throws Exception {
+        Path imported = dir.resolve("96px.zip");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new CheckpointImporter(PLUGINS.registry(), new PrintStream(log, true, StandardCharsets.UTF_8)).importFile(
+                FIXTURES.resolve("vit-simpool.pth"), null, with(SMALL_VIT, "pooling.id=simpool",
+                        "pooling.params.gamma=none", "data.imageSize=96"), imported);
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("resized bicubically from 4x4 to 6x6"), printed);
+        INDArray resized = CheckpointWeights.modelOf(Checkpoint.read(imported)).arrays().get("backbone/pos_embed");
+        try (TorchCheckpoint reference = TorchCheckpoint.open(FIXTURES.resolve("vit-simpool.pth"))) {
+            Map<?, ?> teacher = (Map<?, ?>) ((Map<?, ?>) reference.root()).get("teacher");
+            INDArray original = ((ExternalTensor) teacher.get("backbone.pos_embed")).load().reshape(16, 64);
+            INDArray expected = Nd4j.create(BicubicResize.matrix(4, 4, 6, 6)).castTo(DataType.FLOAT).mmul(original);
+            assertArrayEquals(new long[] {36, 64}, resized.shape());
+            assertTrue(expected.sub(resized).amaxNumber().doubleValue() < 1e-6, "the 6x6 grid is the bicubic resize");
+        }
     }
 
     @Test
