@@ -11,6 +11,7 @@ import org.poollab.run.ProjectPaths;
 import org.poollab.train.SupervisedTrainer;
 import org.poollab.train.Trainer;
 import org.poollab.train.dino.DinoTrainer;
+import org.poollab.train.mocov3.MocoTrainer;
 
 /** The wired framework: Guice injector, plugin host and registry. Closing it stops the plugins. */
 final class Environment implements AutoCloseable {
@@ -35,7 +36,8 @@ final class Environment implements AutoCloseable {
     /** The trainers by id, printing progress to stderr. */
     List<Trainer> trainers() {
         Layers layers = injector.getInstance(Layers.class);
-        return List.of(new SupervisedTrainer(layers, System.err), new DinoTrainer(layers, System.err));
+        return List.of(new SupervisedTrainer(layers, System.err), new DinoTrainer(layers, System.err),
+                new MocoTrainer(layers, System.err));
     }
 
     @Override

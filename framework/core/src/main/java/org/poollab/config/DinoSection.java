@@ -24,26 +24,10 @@ final class DinoSection {
         double momentum = node.number("momentum", 0.996, 0, 1);
         double centerMomentum = node.number("centerMomentum", 0.9, 0, 1);
         int freeze = node.integer("freezeLastLayerEpochs", 1, 0, 10_000);
-        AugmentationConfig augmentation = augmentation(node.section("augmentation"));
+        AugmentationConfig augmentation = AugmentationSection.read(node.section("augmentation"));
         node.rejectUnknownKeys();
         return new DinoConfig(localCrops, localSize, globalScale, localScale, hiddenDim, bottleneckDim, outDim,
                 normLastLayer, studentTemp, teacherTemp, warmupTeacherTemp, warmupFraction, momentum,
                 centerMomentum, freeze, augmentation);
-    }
-
-    private static AugmentationConfig augmentation(ConfigNode node) {
-        AugmentationConfig config = new AugmentationConfig(
-                node.bool("flip", true),
-                node.number("brightness", 0.4, 0, 1),
-                node.number("contrast", 0.4, 0, 1),
-                node.number("saturation", 0.2, 0, 1),
-                node.number("hue", 0.1, 0, 0.5),
-                node.number("jitterProbability", 0.8, 0, 1),
-                node.number("grayscaleProbability", 0.2, 0, 1),
-                node.numberList("blurProbability", List.of(1.0, 0.1, 0.5), 3, 0, 1),
-                node.interval("blurSigma", List.of(0.1, 1.0), 0.01, 100),
-                node.number("solarizeProbability", 0.2, 0, 1));
-        node.rejectUnknownKeys();
-        return config;
     }
 }

@@ -23,6 +23,7 @@ final class ExperimentReader {
     private static final int DEFAULT_CACHE_MB = 256;
     static final String SUPERVISED = "supervised";
     static final String DINO = "dino";
+    static final String MOCO = "mocov3";
 
     private ExperimentReader() {
     }
@@ -35,7 +36,7 @@ final class ExperimentReader {
         DataConfig data = data(root.section("data"));
         ComponentConfig backbone = component(root.section("backbone"), "vit");
         ComponentConfig pooling = component(root.section("pooling"), "simpool");
-        TrainerConfig trainer = trainer(root.section("trainer"));
+        TrainerConfig trainer = trainer(root.section("trainer"), backbone.id());
         EvalConfig eval = eval(root.section("eval"));
         TrackingConfig tracking = tracking(root.section("tracking"));
         root.rejectUnknownKeys();
@@ -98,34 +99,44 @@ final class ExperimentReader {
         return config;
     }
 
-    private static TrainerConfig trainer(ConfigNode node) {
-        String id = node.choice("id", SUPERVISED, List.of(SUPERVISED, DINO));
+    private static TrainerConfig trainer(ConfigNode node, String backboneId) {
+        String id = node.choice("id", SUPERVISED, List.of(SUPERVISED, DINO, MOCO));
         boolean dino = id.equals(DINO);
-        for (String onlyFor : List.of(dino ? "labelSmoothing" : "dino")) {
-            if (node.has(onlyFor)) {
-                throw node.problem(onlyFor, "does not apply to trainer.id " + id + "; remove it");
+        boolean moco = id.equals(MOCO);
+        for (String section : List.of("labelSmoothing", DINO, MOCO)) {
+            boolean applies = section.equals("labelSmoothing") ? id.equals(SUPERVISED) : section.equals(id);
+            if (!applies && node.has(section)) {
+                throw node.problem(section, "does not apply to trainer.id " + id + "; remove it");
             }
         }
-        int epochs = node.integer("epochs", dino ? 3 : 1, 1, 10_000);
-        int batchSize = node.integer("batchSize", dino ? 64 : 128, 1, 65_536);
-        double smoothing = dino ? 0 : node.number("labelSmoothing", 0.1, 0, 0.99);
-        OptimizerConfig optimizer = optimizer(node.section("optimizer"), dino);
+        boolean selfSupervised = dino || moco;
+        int epochs = node.integer("epochs", selfSupervised ? 3 : 1, 1, 10_000);
+        int batchSize = node.integer("batchSize", selfSupervised ? 64 : 128, 1, 65_536);
+        double smoothing = selfSupervised ? 0 : node.number("labelSmoothing", 0.1, 0, 0.99);
+        OptimizerConfig optimizer = optimizer(node.section("optimizer"), id);
         int logEvery = node.integer("logEvery", 20, 1, 1_000_000);
-        DinoConfig dinoConfig = dino ? DinoSection.read(node.section("dino")) : null;
+        DinoConfig dinoConfig = dino ? DinoSection.read(node.section(DINO)) : null;
+        MocoConfig mocoConfig = moco ? MocoSection.read(node.section(MOCO), backboneId) : null;
         node.rejectUnknownKeys();
-        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig);
+        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig, mocoConfig);
     }
 
-    /** Defaults: supervised as the quickstart; DINO as SPEC §6's Fashion-MNIST preset (lr is per 256 images). */
-    private static OptimizerConfig optimizer(ConfigNode node, boolean dino) {
-        double lr = node.number("lr", dino ? 5e-4 : 1e-3, 1e-9, 10);
-        double weightDecay = node.number("weightDecay", dino ? 0.04 : 0.05, 0, 10);
+    /**
+     * Defaults: supervised as the quickstart; DINO as SPEC §6's Fashion-MNIST preset; MoCo v3 as its reference's
+     * ViT recipe (lr 1.5e-4, weight decay 0.1, 40 of 300 epochs of warm-up, cosine to 0, no clipping). The
+     * self-supervised learning rates are per 256 images.
+     */
+    private static OptimizerConfig optimizer(ConfigNode node, String trainer) {
+        boolean dino = trainer.equals(DINO);
+        boolean moco = trainer.equals(MOCO);
+        double lr = node.number("lr", dino ? 5e-4 : moco ? 1.5e-4 : 1e-3, 1e-9, 10);
+        double weightDecay = node.number("weightDecay", dino ? 0.04 : moco ? 0.1 : 0.05, 0, 10);
         OptimizerConfig config = new OptimizerConfig(lr,
-                node.number("minLr", dino ? 1e-6 : 1e-5, 0, lr),
+                node.number("minLr", dino ? 1e-6 : moco ? 0 : 1e-5, 0, lr),
                 weightDecay,
                 node.number("weightDecayEnd", dino ? 0.4 : weightDecay, 0, 10),
-                node.number("warmupFraction", dino ? 0.2 : 0.1, 0, 1),
-                node.number("clipGrad", 3.0, 0, 1e6),
+                node.number("warmupFraction", dino ? 0.2 : moco ? 40.0 / 300 : 0.1, 0, 1),
+                node.number("clipGrad", moco ? 0 : 3.0, 0, 1e6),
                 node.number("beta1", 0.9, 0, 0.999999),
                 node.number("beta2", 0.999, 0, 0.999999),
                 node.number("eps", 1e-8, 1e-12, 1));

@@ -9,15 +9,18 @@ import org.poollab.model.ModelGraph;
 /** Puts a checkpoint's trained weights into a freshly built backbone + pooling graph. */
 public final class CheckpointWeights {
 
-    /** DINO keeps the teacher (what k-NN evaluates); supervised runs keep the model. */
-    private static final String[] GROUPS = {"teacher", SupervisedTrainer.MODEL};
+    /**
+     * What k-NN evaluates: DINO's teacher, MoCo v3's momentum encoder, the supervised (or imported) model.
+     */
+    private static final String[] GROUPS = {"teacher", "momentum", SupervisedTrainer.MODEL};
 
     private CheckpointWeights() {
     }
 
     /**
-     * Assigns every parameter and running average of {@code model} from the checkpoint's teacher (DINO) or model (supervised) arrays;
-     * checkpoint arrays the graph does not use (heads) are ignored.
+     * Assigns every parameter and running average of {@code model} from the checkpoint's teacher (DINO), momentum
+     * encoder (MoCo v3) or model (supervised, imported) arrays; checkpoint arrays the graph does not use (heads) are
+     * ignored.
      *
      * @throws DataException if a weight is missing or has another shape
      */
@@ -27,8 +30,8 @@ public final class CheckpointWeights {
     }
 
     /**
-     * The arrays of the model a checkpoint evaluates: DINO's teacher, else the supervised or imported model (heads
-     * included).
+     * The arrays of the model a checkpoint evaluates: DINO's teacher, MoCo v3's momentum encoder, else the
+     * supervised or imported model (heads included).
      *
      * @throws DataException if the checkpoint holds neither
      */
@@ -38,7 +41,7 @@ public final class CheckpointWeights {
                 return new Group(candidate, checkpoint.arraysOf(candidate));
             }
         }
-        throw new DataException("the checkpoint holds no teacher or model weights");
+        throw new DataException("the checkpoint holds no teacher, momentum-encoder or model weights");
     }
 
     /**

@@ -2,6 +2,7 @@ package org.poollab.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
@@ -48,9 +49,19 @@ public final class TrainingGraph {
      */
     public TrainingGraph(GraphScope scope, List<String> features, List<String> labels, String perSampleLoss,
                          OptimizerConfig optimizer, Schedules schedules, Freeze freeze) {
+        this(scope, features, labels, perSampleLoss, optimizer, schedules, freeze, Set.of());
+    }
+
+    /**
+     * As above, keeping the last value of each {@code watched} variable ({@link #watched}).
+     *
+     * @param watched variables computed by the training step whose values a trainer reads after it
+     */
+    public TrainingGraph(GraphScope scope, List<String> features, List<String> labels, String perSampleLoss,
+                         OptimizerConfig optimizer, Schedules schedules, Freeze freeze, Set<String> watched) {
         this.scope = scope;
         this.runningAverages = new RunningAverages(scope);
-        this.capture = new LossCapture(perSampleLoss);
+        this.capture = new LossCapture(perSampleLoss, watched);
         this.clock = new StepClock();
         SameDiff sd = scope.sd();
         String loss = sd.getVariable(perSampleLoss).mean().name();
@@ -107,6 +118,15 @@ public final class TrainingGraph {
             }
         }
         return e;
+    }
+
+    /**
+     * The value a watched variable had in the last step.
+     *
+     * @return a copy, or null before the first step
+     */
+    public INDArray watched(String name) {
+        return capture.watched(name);
     }
 
     /** The graph. */

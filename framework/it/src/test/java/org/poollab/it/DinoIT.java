@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +16,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.poollab.tracking.MlflowHttp;
 
 /** A short DINO run through the CLI: it learns, does not collapse, checkpoints each epoch and logs its health. */
 class DinoIT {
@@ -106,20 +104,8 @@ class DinoIT {
         assertEquals(4 * 28 * 4, ImageIO.read(byRun.toFile()).getWidth());
     }
 
-    private static List<Double> history(String runId, String metric) throws Exception {
-        String json = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/metrics/get-history?run_id=" + runId
-                + "&metric_key=" + metric + "&max_results=10000");
-        List<long[]> steps = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        Matcher m = Pattern.compile("\"value\":\\s*([-0-9.eE+]+)[^}]*?\"step\":\\s*\"?([0-9]+)").matcher(json);
-        while (m.find()) {
-            steps.add(new long[] {Long.parseLong(m.group(2)), values.size()});
-            values.add(Double.parseDouble(m.group(1)));
-        }
-        steps.sort((a, b) -> Long.compare(a[0], b[0]));
-        List<Double> ordered = new ArrayList<>();
-        steps.forEach(s -> ordered.add(values.get((int) s[1])));
-        return ordered;
+    private static List<Double> history(String runId, String metric) {
+        return MetricHistory.of(SERVER.uri(), runId, metric);
     }
 
     private static double mean(List<Double> values) {

@@ -89,7 +89,7 @@ class ResumeIT {
     }
 
     /** Every array entry of a checkpoint, as its bytes in hex, by entry name. */
-    private static Map<String, String> arrays(Path checkpoint) throws Exception {
+    static Map<String, String> arrays(Path checkpoint) throws Exception {
         Map<String, String> entries = new TreeMap<>();
         try (ZipFile zip = new ZipFile(checkpoint.toFile())) {
             for (ZipEntry entry : zip.stream().filter(e -> e.getName().endsWith(".bin")).toList()) {
@@ -189,7 +189,7 @@ class ResumeIT {
     }
 
     /** The run folder in which {@code file} appears first, polled every 20 ms while the run lives. */
-    private static Path await(Path experimentFolder, String file, Process process) throws Exception {
+    static Path await(Path experimentFolder, String file, Process process) throws Exception {
         for (int i = 0; i < 6000; i++) {
             if (Files.isDirectory(experimentFolder)) {
                 try (Stream<Path> runs = Files.list(experimentFolder)) {

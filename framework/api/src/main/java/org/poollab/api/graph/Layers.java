@@ -153,6 +153,18 @@ public class Layers {
      */
     public SDVariable batchNorm(GraphScope scope, String name, SDVariable x, int channels, double eps,
                                 double momentum) {
+        return batchNorm(scope, name, x, channels, eps, momentum, true);
+    }
+
+    /**
+     * {@link #batchNorm(GraphScope, String, SDVariable, int, double, double)}, with or without the learnable gain
+     * and bias ({@code affine = false}: PyTorch's {@code BatchNorm1d(affine=False)}, MoCo v3's last layer).
+     *
+     * @param x {@code [B, c, h, w]}
+     * @return same shape as {@code x}
+     */
+    public SDVariable batchNorm(GraphScope scope, String name, SDVariable x, int channels, double eps,
+                                double momentum, boolean affine) {
         SameDiff sd = scope.sd();
         GraphScope layer = scope.child(name);
         SDVariable flag = scope.trainingFlag(); // [1]
@@ -173,6 +185,9 @@ public class Layers {
         SDVariable variance = batchVariance.mul(flag).add(runningVariance.mul(evaluation));
         SDVariable scale = sd.math.rsqrt(variance.add(eps)).reshape(1, channels, 1, 1);
         SDVariable normalised = x.sub(mean).mul(scale);
+        if (!affine) {
+            return normalised;
+        }
         SDVariable gain = layer.parameter("gain", layer.init().ones(channels)).reshape(1, channels, 1, 1);
         SDVariable shift = layer.parameter("bias", layer.init().zeros(channels)).reshape(1, channels, 1, 1);
         return normalised.mul(gain).add(shift);

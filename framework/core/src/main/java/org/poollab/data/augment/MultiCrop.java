@@ -20,21 +20,38 @@ public final class MultiCrop {
     private final double[] std;
 
     /**
+     * DINO's views.
+     *
      * @param dino crop counts, sizes, scales and augmentation probabilities
      * @param globalSize side of the global views (the data set's image size)
      * @param mean per-channel pixel mean for normalisation
      * @param std per-channel pixel std for normalisation
      */
     public MultiCrop(DinoConfig dino, int globalSize, double[] mean, double[] std) {
-        AugmentationConfig a = dino.augmentation();
-        List<Double> global = dino.globalScale();
-        List<Double> local = dino.localScale();
+        this(dino.augmentation(), globalSize, dino.globalScale(), dino.localCrops(), dino.localSize(),
+                dino.localScale(), mean, std);
+    }
+
+    /**
+     * Two global views and {@code localCrops} local ones; MoCo v3's two views are this without local crops (its
+     * asymmetric blur and solarisation are DINO's global ones).
+     *
+     * @param augmentation the photometric augmentations and their probabilities
+     * @param globalSize side of the global views
+     * @param globalScale area range of a global crop
+     * @param localCrops number of local views
+     * @param localSize side of a local view
+     * @param localScale area range of a local crop
+     */
+    public MultiCrop(AugmentationConfig augmentation, int globalSize, List<Double> globalScale, int localCrops,
+                     int localSize, List<Double> localScale, double[] mean, double[] std) {
+        AugmentationConfig a = augmentation;
         List<ViewRecipe> views = new ArrayList<>();
-        views.add(new ViewRecipe(globalSize, global.get(0), global.get(1), a.blurProbability().get(0), 0));
-        views.add(new ViewRecipe(globalSize, global.get(0), global.get(1), a.blurProbability().get(1),
+        views.add(new ViewRecipe(globalSize, globalScale.get(0), globalScale.get(1), a.blurProbability().get(0), 0));
+        views.add(new ViewRecipe(globalSize, globalScale.get(0), globalScale.get(1), a.blurProbability().get(1),
                 a.solarizeProbability()));
-        for (int i = 0; i < dino.localCrops(); i++) {
-            views.add(new ViewRecipe(dino.localSize(), local.get(0), local.get(1), a.blurProbability().get(2), 0));
+        for (int i = 0; i < localCrops; i++) {
+            views.add(new ViewRecipe(localSize, localScale.get(0), localScale.get(1), a.blurProbability().get(2), 0));
         }
         this.recipes = List.copyOf(views);
         this.augmentation = a;

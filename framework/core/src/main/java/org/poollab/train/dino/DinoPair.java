@@ -23,6 +23,7 @@ import org.poollab.model.ModelSpec;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
+import org.poollab.train.MomentumEncoder;
 import org.poollab.train.StepSource;
 import org.poollab.train.TrainingGraph;
 
@@ -51,13 +52,13 @@ public final class DinoPair {
 
     private final ExperimentConfig config;
     private final Student student;
-    private final Teacher teacher;
+    private final MomentumEncoder teacher;
     private final TrainingGraph training;
     private final TeacherCentre centre;
     private final DinoSchedules schedules;
     private final MultiCrop crops;
 
-    private DinoPair(ExperimentConfig config, Student student, Teacher teacher, TrainingGraph training,
+    private DinoPair(ExperimentConfig config, Student student, MomentumEncoder teacher, TrainingGraph training,
                      TeacherCentre centre, DinoSchedules schedules, MultiCrop crops) {
         this.config = config;
         this.student = student;
@@ -80,7 +81,7 @@ public final class DinoPair {
         Nd4j.getRandom().setSeed(config.seed());
         Student student = Student.build(spec, layers, dino, global, local, config.seed());
         ModelGraph teacherModel = ModelGraph.build(spec, DataType.FLOAT, config.seed());
-        Teacher teacher = new Teacher(teacherModel, new DinoHead(layers, dino)
+        MomentumEncoder teacher = new MomentumEncoder(teacherModel, new DinoHead(layers, dino)
                 .apply(teacherModel.scope().child("head"), teacherModel.features(), teacherModel.featureDim()));
         teacher.copyFrom(student.sd());
         Freeze lastLayer = new Freeze(name -> name.contains("/" + DinoHead.LAST_LAYER + "/"),
@@ -125,7 +126,7 @@ public final class DinoPair {
             @Override
             public void done(int step, double loss) {
                 double momentum = schedules.momentum().at(step);
-                teacher.followStudent(student.sd(), momentum);
+                teacher.follow(student.sd(), momentum);
                 centre.update(teacherLogits);
                 listener.stepDone(step, loss, current.images(), targets, momentum);
             }

@@ -44,7 +44,10 @@ public final class VisionTransformer implements Backbone {
                 ParamSpec.doubleParam("dropPath", 0.0, "stochastic depth rate of the last block (linear in depth)")
                         .min(0).max(0.9),
                 ParamSpec.boolParam("qkvBias", true, "bias in the query/key/value map"),
-                ParamSpec.doubleParam("lnEps", 1e-6, "LayerNorm epsilon").min(0));
+                ParamSpec.doubleParam("lnEps", 1e-6, "LayerNorm epsilon").min(0),
+                ParamSpec.choice("positionalEmbedding", VitSettings.LEARNED, List.of(VitSettings.LEARNED,
+                        VitSettings.SINCOS), "learned (timm, DINO; resized bicubically for other grids) or fixed "
+                        + "2-D sin-cos (MoCo v3; dim divisible by 4)"));
     }
 
     @Override

@@ -82,11 +82,17 @@ final class VisionTransformerModule implements BackboneModule {
     }
 
     /**
-     * The learned embedding of the base grid, bicubically resized when the grid differs (SPEC §5).
+     * The learned embedding of the base grid, bicubically resized when the grid differs (SPEC §5), or the fixed
+     * sin-cos positions of this grid.
      *
      * @return {@code [N, d]}
      */
     private SDVariable positionalEmbedding(GraphScope scope, Grid grid) {
+        if (settings.sinCos()) {
+            String name = scope.qualify("pos_sincos_" + grid.height() + "x" + grid.width());
+            return scope.sd().hasVariable(name) ? scope.sd().getVariable(name) : scope.sd().constant(name,
+                    Nd4j.create(SinCosPositions.of(grid, settings.dim())).castTo(scope.dataType()));
+        }
         Grid base = settings.grid(settings.input());
         SDVariable embedding = scope.parameter("pos_embed",
                 scope.init().truncatedNormal(Layers.WEIGHT_STD, base.tokens(), settings.dim()));

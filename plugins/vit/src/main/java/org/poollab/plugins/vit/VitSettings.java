@@ -17,9 +17,15 @@ import org.poollab.api.param.Params;
  * @param dropPath stochastic depth rate of the last block
  * @param qkvBias bias in the qkv map
  * @param lnEps LayerNorm epsilon
+ * @param sinCos fixed 2-D sin-cos positions instead of a learned embedding
  */
 record VitSettings(ImageShape input, int patch, int dim, int depth, int heads, int hidden, double dropPath,
-                   boolean qkvBias, double lnEps) {
+                   boolean qkvBias, double lnEps, boolean sinCos) {
+
+    /** {@code positionalEmbedding}: a learned parameter. */
+    static final String LEARNED = "learned";
+    /** {@code positionalEmbedding}: fixed sin-cos values. */
+    static final String SINCOS = "sincos";
 
     static VitSettings from(Params params, ImageShape input) {
         int patch = params.getInt("patch");
@@ -33,8 +39,13 @@ record VitSettings(ImageShape input, int patch, int dim, int depth, int heads, i
             throw new ParamException("heads", "is " + heads + " but must divide dim = " + dim);
         }
         int hidden = (int) Math.round(dim * params.getDouble("mlpRatio"));
+        boolean sinCos = params.getChoice("positionalEmbedding").equals(SINCOS);
+        if (sinCos && dim % 4 != 0) {
+            throw new ParamException("positionalEmbedding", "is sincos, which needs dim divisible by 4 (a sine and "
+                    + "a cosine per grid axis), but dim = " + dim);
+        }
         return new VitSettings(input, patch, dim, params.getInt("depth"), heads, hidden,
-                params.getDouble("dropPath"), params.getBoolean("qkvBias"), params.getDouble("lnEps"));
+                params.getDouble("dropPath"), params.getBoolean("qkvBias"), params.getDouble("lnEps"), sinCos);
     }
 
     /** The patch grid of an image of the given shape. */

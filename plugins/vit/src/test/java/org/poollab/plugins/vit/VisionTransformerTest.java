@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.backbone.BackboneModule;
 import org.poollab.api.backbone.Features;
+import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
@@ -61,6 +62,35 @@ class VisionTransformerTest {
                 assertTrue(map.getDouble(b, n) >= low - 1e-12 && map.getDouble(b, n) <= high + 1e-12);
             }
         }
+    }
+
+    @Test
+    void sinCosPositionsAreFixedValuesOfTheReferenceTableAndNoParameter() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 1);
+        SDVariable images = sd.constant("images", Nd4j.rand(DataType.DOUBLE, 2, 1, 8, 8));
+        tiny(Map.of("positionalEmbedding", "sincos")).forward(scope, images, INPUT, List.of());
+        assertTrue(sd.variables().stream().noneMatch(v -> v.name().contains("pos_embed")), "nothing to learn");
+        // MoCo v3's build_2d_sincos_position_embedding, step by step: meshgrid(w, h) with 'ij' indexing, flattened
+        int side = 3;
+        int dim = 8;
+        double[][] table = SinCosPositions.of(new Grid(side, side), dim);
+        for (int i = 0; i < side; i++) {
+            for (int j = 0; j < side; j++) {
+                int m = i * side + j;
+                for (int d = 0; d < dim / 4; d++) {
+                    double omega = 1 / Math.pow(10000, d / (dim / 4.0));
+                    double[] expected = {Math.sin(i * omega), Math.cos(i * omega), Math.sin(j * omega),
+                        Math.cos(j * omega)};
+                    for (int part = 0; part < 4; part++) {
+                        assertEquals(expected[part], table[m][part * dim / 4 + d], 1e-15, "token " + m);
+                    }
+                }
+            }
+        }
+        ParamException odd = assertThrows(ParamException.class, () -> tiny(Map.of("positionalEmbedding", "sincos",
+                "dim", 6, "heads", 2)));
+        assertTrue(odd.getMessage().contains("divisible by 4"), odd.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.poollab.train.dino;
+package org.poollab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,16 +16,16 @@ import org.poollab.api.graph.Layers;
 import org.poollab.model.ModelGraph;
 
 /** The teacher's EMA (theta_t <- m theta_t + (1 - m) theta_s for every parameter) and its batch norm. */
-class TeacherTest {
+class MomentumEncoderTest {
 
-    private static Teacher teacherWith(float[] weights) {
+    private static MomentumEncoder teacherWith(float[] weights) {
         SameDiff sd = SameDiff.create();
         SDVariable images = sd.placeHolder(ModelGraph.IMAGES, DataType.FLOAT, -1, 2);
         SDVariable w = sd.var("head/W", Nd4j.createFromArray(weights).reshape(2, 1));
         SDVariable out = images.mmul(w);
         ModelGraph model = new ModelGraph(sd, GraphScope.root(sd, DataType.FLOAT, 0), images, out,
                 Optional.empty(), new Grid(1, 2), 1);
-        return new Teacher(model, out);
+        return new MomentumEncoder(model, out);
     }
 
     private static SameDiff studentWith(float[] weights) {
@@ -36,9 +36,9 @@ class TeacherTest {
 
     @Test
     void followsTheStudentByExponentialMovingAverage() {
-        Teacher teacher = teacherWith(new float[] {1, -2});
+        MomentumEncoder teacher = teacherWith(new float[] {1, -2});
         SameDiff student = studentWith(new float[] {3, 4});
-        teacher.followStudent(student, 0.9);
+        teacher.follow(student, 0.9);
         assertEquals(0.9 * 1 + 0.1 * 3, teacher.parameters().get("head/W").getDouble(0, 0), 1e-6);
         assertEquals(0.9 * -2 + 0.1 * 4, teacher.parameters().get("head/W").getDouble(1, 0), 1e-6);
         teacher.copyFrom(student);
@@ -53,7 +53,7 @@ class TeacherTest {
         GraphScope scope = GraphScope.root(sd, DataType.FLOAT, 0);
         SDVariable images = sd.placeHolder(ModelGraph.IMAGES, DataType.FLOAT, -1, 1, 1, 2);
         SDVariable normalised = new Layers().batchNorm(scope, "bn", images, 1, 0, 0.5).reshape(-1, 2);
-        Teacher teacher = new Teacher(new ModelGraph(sd, scope, images, normalised, Optional.empty(),
+        MomentumEncoder teacher = new MomentumEncoder(new ModelGraph(sd, scope, images, normalised, Optional.empty(),
                 new Grid(1, 2), 2), normalised);
         INDArray logits = teacher.logits(Nd4j.createFromArray(new float[] {1, 3, 5, 7}).reshape(2, 1, 1, 2));
         double sd4 = Math.sqrt(5); // biased variance of {1, 3, 5, 7} is 5
@@ -65,9 +65,9 @@ class TeacherTest {
 
     @Test
     void refusesAStudentWithoutTheTeachersParameter() {
-        Teacher teacher = teacherWith(new float[] {1, 2});
+        MomentumEncoder teacher = teacherWith(new float[] {1, 2});
         SameDiff other = SameDiff.create();
         other.var("head/V", Nd4j.zeros(DataType.FLOAT, 2, 1));
-        assertThrows(IllegalStateException.class, () -> teacher.followStudent(other, 0.5));
+        assertThrows(IllegalStateException.class, () -> teacher.follow(other, 0.5));
     }
 }

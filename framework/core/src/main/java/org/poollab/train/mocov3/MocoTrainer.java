@@ -1,0 +1,108 @@
+package org.poollab.train.mocov3;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.poollab.api.graph.Layers;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.config.TrainerConfig;
+import org.poollab.data.BackgroundBatches;
+import org.poollab.data.ImageSet;
+import org.poollab.data.TrainingBatches;
+import org.poollab.data.augment.MultiCropBatch;
+import org.poollab.eval.Evaluation;
+import org.poollab.model.ModelGraph;
+import org.poollab.train.Checkpoint;
+import org.poollab.train.EpochLoop;
+import org.poollab.train.ProgressBar;
+import org.poollab.train.RunCheckpoints;
+import org.poollab.train.StepLog;
+import org.poollab.train.Trainer;
+import org.poollab.train.TrainingRun;
+
+/**
+ * MoCo v3 (SPEC §6): two augmented views per image; the base encoder's queries learn to pick, among the batch's
+ * keys, the momentum encoder's key of the other view. No labels are read for training; k-NN on the momentum
+ * encoder's backbone + pooling judges the run. A checkpoint is written at every epoch end.
+ */
+public final class MocoTrainer implements Trainer {
+
+    private final Layers layers;
+    private final PrintStream progress;
+
+    /**
+     * @param layers graph building blocks
+     * @param progress where progress bars go
+     */
+    public MocoTrainer(Layers layers, PrintStream progress) {
+        this.layers = layers;
+        this.progress = progress;
+    }
+
+    @Override
+    public String id() {
+        return "mocov3";
+    }
+
+    @Override
+    public Map<String, Double> train(TrainingRun run) throws InterruptedException {
+        ExperimentConfig config = run.config();
+        TrainerConfig trainer = config.trainer();
+        ImageSet train = run.data().train();
+        int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
+        MocoPair pair = MocoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
+        Evaluation evaluation = new Evaluation(config, progress);
+
+        run.resumeFrom().ifPresent(pair::restore);
+        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
+            @Override
+            public void train(int epoch) throws InterruptedException {
+                try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, epoch, trainer.batchSize())) {
+                    runEpoch(pair, run, epoch, batches);
+                }
+            }
+
+            @Override
+            public Checkpoint checkpoint(int epoch) {
+                Checkpoint checkpoint = RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch);
+                Map<String, Map<String, INDArray>> state = pair.state();
+                for (String group : MocoPair.STATE_GROUPS) {
+                    checkpoint = checkpoint.arrays(group, state.get(group));
+                }
+                return checkpoint;
+            }
+
+            @Override
+            public ModelGraph evaluatedModel() {
+                return pair.momentumModel();
+            }
+        });
+    }
+
+    /** One epoch with a progress bar and the health metrics every {@code logEvery} steps. */
+    private void runEpoch(MocoPair pair, TrainingRun run, int epoch, BackgroundBatches<MultiCropBatch> batches)
+            throws InterruptedException {
+        TrainerConfig trainer = run.config().trainer();
+        int steps = batches.steps();
+        ProgressBar bar = new ProgressBar(progress, "mocov3 epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
+        StepLog log = new StepLog(run.observer(), trainer.logEvery());
+        int first = epoch * steps;
+        long[] images = {0};
+        pair.run(first, steps, batches, (step, loss, batchImages, outputs, momentum) -> {
+            images[0] += batchImages;
+            bar.update(step - first + 1, images[0], String.format(Locale.ROOT, "loss %.4f", loss));
+            log.after(step, batchImages, step == first + steps - 1, () -> {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                metrics.put("loss", loss);
+                metrics.put("contrastive_accuracy", ContrastiveHealth.accuracy(outputs));
+                metrics.put("output_std", ContrastiveHealth.normalisedStd(outputs.queries().get(0)));
+                metrics.put("lr", pair.optimizerSchedules().learningRate().at(step));
+                metrics.put("wd", pair.optimizerSchedules().weightDecay().at(step));
+                metrics.put("momentum", momentum);
+                return metrics;
+            });
+        });
+    }
+}
