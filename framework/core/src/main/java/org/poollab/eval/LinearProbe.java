@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -14,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.LinearProbeConfig;
+import org.poollab.data.ImageDataset;
 import org.poollab.train.ProgressBar;
 import org.poollab.train.Schedule;
 
@@ -105,7 +105,7 @@ public final class LinearProbe {
         ProgressBar bar = new ProgressBar(progress, "linear probe", config.epochs());
         int step = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            int[] order = permutation(random, n);
+            int[] order = ImageDataset.permutation(n, random);
             // one native gather per epoch; the batches are then contiguous row ranges (views)
             INDArray shuffled = Nd4j.pullRows(x, 1, order);
             INDArray shuffledTargets = Nd4j.pullRows(targets, 1, order);
@@ -146,17 +146,6 @@ public final class LinearProbe {
             values[i] = (float) (gaussian.nextGaussian() * INIT_STD);
         }
         return Nd4j.create(values, new long[] {dim, classes}, DataType.FLOAT);
-    }
-
-    private static int[] permutation(SplittableRandom random, int n) {
-        int[] order = IntStream.range(0, n).toArray();
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     /**

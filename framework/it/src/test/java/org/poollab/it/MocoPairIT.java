@@ -42,7 +42,7 @@ class MocoPairIT {
     void theMomentumEncoderFollowsEveryParameterItHasAndHasNoPredictor() {
         MocoPair pair = pair();
         Map<String, INDArray> base = ModelGraph.parametersOf(pair.baseGraph());
-        Map<String, INDArray> momentum = ModelGraph.parametersOf(pair.momentumModel().sd());
+        Map<String, INDArray> momentum = ModelGraph.parametersOf(pair.evaluatedModel().sd());
         assertTrue(base.keySet().stream().anyMatch(n -> n.startsWith("predictor/")), base.keySet().toString());
         assertTrue(momentum.keySet().stream().noneMatch(n -> n.startsWith("predictor/")), momentum.keySet()
                 .toString());

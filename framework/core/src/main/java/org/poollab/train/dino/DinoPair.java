@@ -1,5 +1,6 @@
 package org.poollab.train.dino;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -24,6 +25,7 @@ import org.poollab.train.Checkpoint;
 import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
 import org.poollab.train.MomentumEncoder;
+import org.poollab.train.PairedTraining;
 import org.poollab.train.StepSource;
 import org.poollab.train.TrainingGraph;
 
@@ -32,10 +34,7 @@ import org.poollab.train.TrainingGraph;
  * layer, the teacher as its EMA copy, the centre, the schedules and the multi-crop recipe. One step = teacher
  * logits on the global views, centred targets, a student update, then the EMA and the centre update.
  */
-public final class DinoPair {
-
-    /** The groups of {@link #state}, in the order checkpoints store them. */
-    static final List<String> STATE_GROUPS = List.of("student", "teacher", TrainingGraph.OPTIMIZER, "centre");
+public final class DinoPair implements PairedTraining.Pair {
 
     /** What a finished step reports to whoever drives the loop. */
     public interface StepListener {
@@ -94,7 +93,7 @@ public final class DinoPair {
                 dino.centerMomentum()), schedules, crops);
     }
 
-    /** One epoch's multi-crop batches, prepared in the background (same seed and epoch, same crops). */
+    @Override
     public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize) {
         return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
                 student.scope().stochasticInputs(), config.seed(), epoch);
@@ -133,8 +132,9 @@ public final class DinoPair {
         });
     }
 
-    /** The teacher's backbone + pooling (what k-NN evaluates and what draws attention maps). */
-    public ModelGraph teacherModel() {
+    /** The teacher's backbone + pooling. */
+    @Override
+    public ModelGraph evaluatedModel() {
         return teacher.model();
     }
 
@@ -151,18 +151,20 @@ public final class DinoPair {
         return centre;
     }
 
-    /** Every array an exact checkpoint needs, by group (see {@link #STATE_GROUPS}). */
-    Map<String, Map<String, INDArray>> state() {
-        return Map.of("student", training.weights(), "teacher", teacher.weights(),
-                TrainingGraph.OPTIMIZER, training.optimizerState(), "centre", Map.of("center", centre.centre()));
+    /** Student, teacher, AdamW's state and the centre. */
+    @Override
+    public Map<String, Map<String, INDArray>> state() {
+        Map<String, Map<String, INDArray>> state = new LinkedHashMap<>();
+        state.put("student", training.weights());
+        state.put("teacher", teacher.weights());
+        state.put(TrainingGraph.OPTIMIZER, training.optimizerState());
+        state.put("centre", Map.of("center", centre.centre()));
+        return state;
     }
 
-    /**
-     * Continues from a checkpoint of {@link #state}: student, AdamW, teacher and centre as they were saved.
-     *
-     * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
-     */
-    void restore(Checkpoint checkpoint) {
+    /** Student, AdamW, teacher and centre as they were saved. */
+    @Override
+    public void restore(Checkpoint checkpoint) {
         training.restore(checkpoint, "student");
         CheckpointWeights.assign("teacher", checkpoint.arraysOf("teacher"), teacher.weights());
         CheckpointWeights.assign("centre", checkpoint.arraysOf("centre"), Map.of("center", centre.centre()));

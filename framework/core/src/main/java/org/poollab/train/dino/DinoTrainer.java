@@ -4,20 +4,15 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.ImageSet;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
-import org.poollab.model.ModelGraph;
-import org.poollab.train.Checkpoint;
-import org.poollab.train.EpochLoop;
+import org.poollab.train.PairedTraining;
 import org.poollab.train.ProgressBar;
-import org.poollab.train.RunCheckpoints;
 import org.poollab.train.StepLog;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
@@ -49,36 +44,10 @@ public final class DinoTrainer implements Trainer {
     @Override
     public Map<String, Double> train(TrainingRun run) throws InterruptedException {
         ExperimentConfig config = run.config();
-        TrainerConfig trainer = config.trainer();
-        ImageSet train = run.data().train();
-        int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
+        int stepsPerEpoch = TrainingBatches.stepsPerEpoch(run.data().train().size(), config.trainer().batchSize());
         DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
-        Evaluation evaluation = new Evaluation(config, progress);
-
-        run.resumeFrom().ifPresent(pair::restore);
-        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
-            @Override
-            public void train(int epoch) throws InterruptedException {
-                try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, epoch, trainer.batchSize())) {
-                    runEpoch(pair, run, epoch, batches);
-                }
-            }
-
-            @Override
-            public Checkpoint checkpoint(int epoch) {
-                Checkpoint checkpoint = RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch);
-                Map<String, Map<String, INDArray>> state = pair.state();
-                for (String group : DinoPair.STATE_GROUPS) {
-                    checkpoint = checkpoint.arrays(group, state.get(group));
-                }
-                return checkpoint;
-            }
-
-            @Override
-            public ModelGraph evaluatedModel() {
-                return pair.teacherModel();
-            }
-        });
+        return PairedTraining.run(run, pair, new Evaluation(config, progress), stepsPerEpoch,
+                (epoch, batches) -> runEpoch(pair, run, epoch, batches));
     }
 
     /** One epoch with a progress bar and the health metrics every {@code logEvery} steps. */

@@ -1,5 +1,6 @@
 package org.poollab.train.mocov3;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.poollab.train.Checkpoint;
 import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
 import org.poollab.train.MomentumEncoder;
+import org.poollab.train.PairedTraining;
 import org.poollab.train.Schedule;
 import org.poollab.train.Schedules;
 import org.poollab.train.StepSource;
@@ -39,10 +41,8 @@ import org.poollab.train.TrainingGraph;
  * with this step's momentum, computes the keys of both views (batch statistics), then the base encoder takes one
  * optimiser step on the symmetric contrastive loss.
  */
-public final class MocoPair {
+public final class MocoPair implements PairedTraining.Pair {
 
-    /** The groups of {@link #state}, in the order checkpoints store them. */
-    static final List<String> STATE_GROUPS = List.of("base", "momentum", TrainingGraph.OPTIMIZER);
     /** The ViT's patch projection, which {@code freezePatchEmbedding} keeps at its initialisation. */
     static final String PATCH_EMBEDDING = "backbone/patch_embed/";
 
@@ -142,7 +142,7 @@ public final class MocoPair {
         }
     }
 
-    /** One epoch's two-view batches, prepared in the background (same seed and epoch, same views). */
+    @Override
     public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize) {
         return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
                 base.scope().stochasticInputs(), config.seed(), epoch);
@@ -180,8 +180,9 @@ public final class MocoPair {
         });
     }
 
-    /** The momentum encoder's backbone + pooling (what k-NN evaluates and what draws attention maps). */
-    public ModelGraph momentumModel() {
+    /** The momentum encoder's backbone + pooling. */
+    @Override
+    public ModelGraph evaluatedModel() {
         return momentum.model();
     }
 
@@ -203,18 +204,19 @@ public final class MocoPair {
         return momentumSchedule;
     }
 
-    /** Every array an exact checkpoint needs, by group (see {@link #STATE_GROUPS}). */
-    Map<String, Map<String, INDArray>> state() {
-        return Map.of("base", training.weights(), "momentum", momentum.weights(), TrainingGraph.OPTIMIZER,
-                training.optimizerState());
+    /** The base encoder, the momentum encoder and AdamW's state. */
+    @Override
+    public Map<String, Map<String, INDArray>> state() {
+        Map<String, Map<String, INDArray>> state = new LinkedHashMap<>();
+        state.put("base", training.weights());
+        state.put("momentum", momentum.weights());
+        state.put(TrainingGraph.OPTIMIZER, training.optimizerState());
+        return state;
     }
 
-    /**
-     * Continues from a checkpoint of {@link #state}: base encoder, AdamW and momentum encoder as they were saved.
-     *
-     * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
-     */
-    void restore(Checkpoint checkpoint) {
+    /** Base encoder, AdamW and momentum encoder as they were saved. */
+    @Override
+    public void restore(Checkpoint checkpoint) {
         training.restore(checkpoint, "base");
         CheckpointWeights.assign("momentum", checkpoint.arraysOf("momentum"), momentum.weights());
     }
