@@ -6,7 +6,9 @@ sizes), pre-norm blocks with exact GELU and LayerNorm eps 1e-6, the final LayerN
 truncated-normal(0.02) weights, zero biases. Supervised step: linear head, label-smoothed cross-entropy, AdamW
 (no decay on 1-d parameters), per-parameter gradient clipping. DINO step (SPEC §6): teacher on the 2 global views
 without gradient, student on global + local views, DINO loss over pairs of different views, AdamW, EMA of the
-teacher, centre update. Inputs are random tensors of the right shapes, generated before timing (PoolLab prepares
+teacher, centre update. MoCo v3 step (SPEC §6, moco/builder.py): base encoder (ViT + pooling + 3-layer projector)
+and 2-layer predictor on two views, the momentum encoder's EMA and keys without gradient, the symmetric contrastive
+loss times 2 tau, AdamW. Inputs are random tensors of the right shapes, generated before timing (PoolLab prepares
 its batches on a background thread). Prints one JSON object; never used by PoolLab itself.
 """
 import argparse
@@ -195,6 +197,50 @@ def dino_stepper(args, batch):
     return step, student[0]
 
 
+def moco_mlp(layers, n_in, hidden, n_out):
+    """MoCo v3's _build_mlp: bias-free linear layers, BatchNorm1d + ReLU between, BatchNorm1d(affine=False) last."""
+    modules = []
+    for i in range(layers):
+        a, b = (n_in if i == 0 else hidden), (n_out if i == layers - 1 else hidden)
+        modules.append(Linear(a, b, bias=False))
+        modules += [nn.BatchNorm1d(b), nn.ReLU()] if i < layers - 1 else [nn.BatchNorm1d(b, affine=False)]
+    return nn.Sequential(*modules)
+
+
+def moco_stepper(args, batch):
+    """MoCo v3 (moco/builder.py): base encoder + predictor, momentum encoder by EMA, symmetric contrastive loss."""
+    torch.manual_seed(args.seed)
+    base = nn.Sequential(VisionTransformer(args.image, args.patch, args.dim, args.depth, args.heads, args.pooling),
+                         moco_mlp(3, args.dim, 1024, 256))
+    predictor = moco_mlp(2, 256, 1024, 256)
+    momentum = copy.deepcopy(base)
+    for p in momentum.parameters():
+        p.requires_grad = False
+    trained = nn.ModuleList([base, predictor])
+    optimizer = adamw(trained, args.lr, 0.1)
+    x1 = torch.randn(batch, 1, args.image, args.image)
+    x2 = torch.randn(batch, 1, args.image, args.image)
+    labels = torch.arange(batch)
+    tau = 0.2
+
+    def ctr(q, k):
+        logits = F.normalize(q, dim=1) @ F.normalize(k, dim=1).t() / tau
+        return F.cross_entropy(logits, labels) * 2 * tau
+
+    def step():
+        q1, q2 = predictor(base(x1)), predictor(base(x2))
+        with torch.no_grad():
+            for m_p, b_p in zip(momentum.parameters(), base.parameters()):
+                m_p.mul_(0.99).add_(b_p.detach(), alpha=0.01)
+            k1, k2 = momentum(x1), momentum(x2)
+        loss = ctr(q1, k2) + ctr(q2, k1)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    return step, base[0]
+
+
 def median_seconds(fn, warmup, steps):
     for _ in range(warmup):
         fn()
@@ -208,7 +254,7 @@ def median_seconds(fn, warmup, steps):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--trainer", choices=["supervised", "dino"], default="supervised")
+    parser.add_argument("--trainer", choices=["supervised", "dino", "mocov3"], default="supervised")
     parser.add_argument("--pooling", choices=["simpool", "gap", "cls"], default="simpool")
     parser.add_argument("--image", type=int, default=28)
     parser.add_argument("--patch", type=int, default=4)
@@ -229,7 +275,7 @@ def main():
 
     results = {"engine": "pytorch " + torch.__version__, "threads": args.threads, "trainer": args.trainer,
                "pooling": args.pooling}
-    make_stepper = dino_stepper if args.trainer == "dino" else supervised_stepper
+    make_stepper = {"dino": dino_stepper, "mocov3": moco_stepper, "supervised": supervised_stepper}[args.trainer]
     for batch in [int(b) for b in args.batches.split(",")]:
         step, backbone = make_stepper(args, batch)
         results[f"train_img_per_s_b{batch}"] = batch / median_seconds(step, args.warmup, args.steps)

@@ -13,23 +13,24 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
 import org.poollab.bench.BenchReport;
-import org.poollab.bench.DinoStepTimer;
 import org.poollab.bench.InputPipelineBenchmark;
+import org.poollab.bench.PairStepTimer;
 import org.poollab.bench.StepTimer;
 import org.poollab.bench.SupervisedStepTimer;
 import org.poollab.bench.ThroughputBenchmark;
-import org.poollab.model.ModelSpec;
-import org.poollab.train.dino.DinoPair;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataSource;
 import org.poollab.data.ImageSet;
 import org.poollab.model.ModelGraph;
+import org.poollab.model.ModelSpec;
 import org.poollab.run.ExperimentRunner;
 import org.poollab.run.GitCommit;
 import org.poollab.run.MemoryLimitException;
 import org.poollab.run.NativeBuild;
 import org.poollab.train.SupervisedTrainer;
+import org.poollab.train.dino.DinoPair;
+import org.poollab.train.mocov3.MocoPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,10 +91,20 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
             Layers layers = environment.injector.getInstance(Layers.class);
             int totalSteps = batchSizes.size() * (warmup + steps);
-            StepTimer timer = config.trainer().id().equals("dino")
-                    ? new DinoStepTimer(DinoPair.build(spec, layers, config, spec.input(), totalSteps), data.train())
-                    : new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model, data.train(),
-                            totalSteps);
+            StepTimer timer = switch (config.trainer().id()) {
+                case "dino" -> {
+                    DinoPair pair = DinoPair.build(spec, layers, config, spec.input(), totalSteps);
+                    yield new PairStepTimer(pair, pair.studentGraph(), data.train(), (first, count, batches, done) ->
+                            pair.run(first, count, batches, (step, loss, images, targets, m) -> done.accept(step)));
+                }
+                case "mocov3" -> {
+                    MocoPair pair = MocoPair.build(spec, layers, config, spec.input(), totalSteps);
+                    yield new PairStepTimer(pair, pair.baseGraph(), data.train(), (first, count, batches, done) ->
+                            pair.run(first, count, batches, (step, loss, images, outputs, m) -> done.accept(step)));
+                }
+                default -> new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model,
+                        data.train(), totalSteps);
+            };
             System.out.println("trainer: " + config.trainer().id() + ", model: " + spec.backboneId() + " + "
                     + spec.poolingId());
             Map<String, Double> numbers;
