@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class TorchCheckpointIT {
     }
 
     private static void assertValues(ExternalTensor tensor, String dtype, DataType type, long[] shape,
-                                     java.util.function.IntToDoubleFunction value) {
+                                     IntToDoubleFunction value) {
         assertEquals(dtype, tensor.dtype());
         INDArray array = tensor.load();
         assertEquals(type, array.dataType(), dtype);
