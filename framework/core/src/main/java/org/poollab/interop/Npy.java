@@ -1,13 +1,10 @@
 package org.poollab.interop;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,23 +36,12 @@ public final class Npy {
             header.append(' ');
         }
         header.append('\n');
-        float[] values = array.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(values);
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                out.write(MAGIC);
-                byte[] text = header.toString().getBytes(StandardCharsets.US_ASCII);
-                out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) text.length).array());
-                out.write(text);
-                out.write(data.array());
-            }
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        byte[] text = header.toString().getBytes(StandardCharsets.US_ASCII);
+        AtomicFile.write(file, out -> {
+            out.write(MAGIC);
+            out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) text.length).array());
+            out.write(text);
+            out.write(SafeTensors.littleEndian(array.castTo(DataType.FLOAT)));
+        });
     }
 }

@@ -6,14 +6,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -165,24 +162,17 @@ public final class SafeTensors {
             text.append(' ');
         }
         byte[] headerBytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
-                out.write(headerBytes);
-                for (INDArray array : tensors.values()) {
-                    out.write(littleEndian(array));
-                }
+        AtomicFile.write(file, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
+            out.write(headerBytes);
+            for (INDArray array : tensors.values()) {
+                out.write(littleEndian(array));
             }
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        });
     }
 
-    private static byte[] littleEndian(INDArray array) {
+    /** An array's values in C order as little-endian bytes of its type. */
+    static byte[] littleEndian(INDArray array) {
         INDArray ordered = array.dup('c');
         ElementType type = ElementType.of(array.dataType());
         ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(array.length() * type.bytes()))
