@@ -17,7 +17,7 @@ import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.Sample;
 import org.poollab.model.ModelGraph;
-import org.poollab.train.ProgressBar;
+import org.poollab.util.ProgressBar;
 
 /**
  * A model's attention maps over a data set: their mean {@link AttentionJaccard} with the data set's object masks,

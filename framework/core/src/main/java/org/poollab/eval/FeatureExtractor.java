@@ -11,7 +11,7 @@ import org.poollab.data.EvaluationBatch;
 import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
-import org.poollab.train.ProgressBar;
+import org.poollab.util.ProgressBar;
 
 /** Runs a model in evaluation mode (no augmentation, every stochastic-depth branch kept) over a data set. */
 public final class FeatureExtractor {

@@ -14,8 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.LinearProbeConfig;
 import org.poollab.data.ImageDataset;
-import org.poollab.train.ProgressBar;
-import org.poollab.train.Schedule;
+import org.poollab.util.ProgressBar;
+import org.poollab.util.Schedule;
 
 /**
  * The offline linear probe (SPEC §7): a linear classifier {@code logits = x W + b} trained with softmax

@@ -17,7 +17,7 @@ import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
-import org.poollab.train.Sha256;
+import org.poollab.util.Sha256;
 
 /**
  * {@code poollab import}: a reference checkpoint (PyTorch {@code .pth}/{@code .pt} or {@code .safetensors}) as a

@@ -18,7 +18,7 @@ import org.poollab.tracking.MlflowRun;
 import org.poollab.train.AttentionArtifact;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
-import org.poollab.train.Sha256;
+import org.poollab.util.Sha256;
 
 /**
  * {@code poollab eval}: a checkpoint's model evaluated without training, as its own MLflow run in the checkpoint's

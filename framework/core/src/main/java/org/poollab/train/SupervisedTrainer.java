@@ -22,6 +22,7 @@ import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
+import org.poollab.util.ProgressBar;
 
 /**
  * Supervised training (SPEC §6): backbone + pooling + linear head, softmax cross-entropy with label smoothing,

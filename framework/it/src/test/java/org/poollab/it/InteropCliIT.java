@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.poollab.interop.ExternalTensor;
 import org.poollab.interop.TorchCheckpoint;
 import org.poollab.tracking.MlflowHttp;
-import org.poollab.train.Sha256;
+import org.poollab.util.Sha256;
 
 /**
  * {@code import}, {@code embed} and {@code eval} as a user runs them: separate JVMs, the shipped plugins, a real

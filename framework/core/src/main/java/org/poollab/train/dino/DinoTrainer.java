@@ -12,10 +12,10 @@ import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
 import org.poollab.train.PairedTraining;
-import org.poollab.train.ProgressBar;
 import org.poollab.train.StepLog;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
+import org.poollab.util.ProgressBar;
 
 /**
  * DINO (SPEC §6): the student learns, over all multi-crop views, to match the centred and sharpened teacher on

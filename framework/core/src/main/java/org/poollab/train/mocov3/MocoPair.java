@@ -30,10 +30,10 @@ import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
 import org.poollab.train.MomentumEncoder;
 import org.poollab.train.PairedTraining;
-import org.poollab.train.Schedule;
 import org.poollab.train.Schedules;
 import org.poollab.train.StepSource;
 import org.poollab.train.TrainingGraph;
+import org.poollab.util.Schedule;
 
 /**
  * The MoCo v3 base encoder (trained with AdamW) and momentum encoder, wired for training with the schedules and the

@@ -12,10 +12,10 @@ import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.eval.Evaluation;
 import org.poollab.train.PairedTraining;
-import org.poollab.train.ProgressBar;
 import org.poollab.train.StepLog;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
+import org.poollab.util.ProgressBar;
 
 /**
  * MoCo v3 (SPEC §6): two augmented views per image; the base encoder's queries learn to pick, among the batch's

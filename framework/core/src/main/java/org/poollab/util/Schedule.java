@@ -1,4 +1,4 @@
-package org.poollab.train;
+package org.poollab.util;
 
 /**
  * A value per global step, computed up front (as DINO's {@code cosine_scheduler}) and indexed by step.

@@ -1,4 +1,4 @@
-package org.poollab.train;
+package org.poollab.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.poollab.train;
+package org.poollab.util;
 
 import java.io.PrintStream;
 import java.util.Locale;
