@@ -3,6 +3,7 @@ package org.poollab.cli;
 import org.poollab.config.ConfigException;
 import org.poollab.data.DataException;
 import org.poollab.model.IncompatibleComponentsException;
+import org.poollab.plugin.PluginFailureException;
 import org.poollab.plugin.PluginLoadException;
 import org.poollab.run.MemoryLimitException;
 import org.poollab.run.SweepFailedException;
@@ -38,6 +39,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             kind = "data";
         } else if (e instanceof PluginLoadException) {
             kind = "plugins";
+        } else if (e instanceof PluginFailureException) {
+            kind = "plugin";
         } else if (e instanceof IncompatibleComponentsException) {
             kind = "incompatible components";
         } else if (e instanceof TrackingException) {

@@ -2,6 +2,7 @@ package org.poollab.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.poollab.api.backbone.Backbone;
 import org.poollab.api.backbone.BackboneModule;
 import org.poollab.api.backbone.ImageShape;
@@ -12,6 +13,9 @@ import org.poollab.api.pooling.PoolingModule;
 import org.poollab.config.ComponentConfig;
 import org.poollab.config.ConfigException;
 import org.poollab.plugin.ComponentRegistry;
+import org.poollab.plugin.PluginFailureException;
+import org.poollab.plugin.Registered;
+import org.poollab.plugin.UnknownComponentException;
 
 /**
  * The configured backbone and pooling of an experiment, with their resolved parameters.
@@ -32,15 +36,19 @@ public record ModelSpec(String backboneId, Params backboneParams, BackboneModule
      *
      * @throws ConfigException naming {@code backbone.params.x} / {@code pooling.params.x}, an unknown preset, or
      *                         an unknown id with the available ones
+     * @throws PluginFailureException if a plugin's {@code create()} throws anything but a parameter error
      */
     public static ModelSpec resolve(ComponentRegistry registry, ComponentConfig backboneConfig,
                                     ComponentConfig poolingConfig, ImageShape input) {
-        Backbone backbone = lookup(() -> registry.backbone(backboneConfig.id()), "backbone.id");
-        Pooling pooling = lookup(() -> registry.pooling(poolingConfig.id()), "pooling.id");
+        Registered<Backbone> backbonePlugin = lookup(() -> registry.registeredBackbone(backboneConfig.id()),
+                "backbone.id");
+        Registered<Pooling> poolingPlugin = lookup(() -> registry.registeredPooling(poolingConfig.id()), "pooling.id");
+        Backbone backbone = backbonePlugin.component();
+        Pooling pooling = poolingPlugin.component();
         Params backboneParams = params("backbone", backbone, backboneConfig);
         Params poolingParams = params("pooling", pooling, poolingConfig);
-        BackboneModule backboneModule = create("backbone", () -> backbone.create(backboneParams, input));
-        PoolingModule poolingModule = create("pooling",
+        BackboneModule backboneModule = create(backbonePlugin, () -> backbone.create(backboneParams, input));
+        PoolingModule poolingModule = create(poolingPlugin,
                 () -> pooling.create(poolingParams, backboneModule.featureDim()));
         return new ModelSpec(backbone.id(), backboneParams, backboneModule, pooling.id(), poolingParams,
                 poolingModule, input);
@@ -59,10 +67,10 @@ public record ModelSpec(String backboneId, Params backboneParams, BackboneModule
         return out;
     }
 
-    private static <T> T lookup(java.util.function.Supplier<T> find, String path) {
+    private static <T> T lookup(Supplier<T> find, String path) {
         try {
             return find.get();
-        } catch (org.poollab.plugin.UnknownComponentException e) {
+        } catch (UnknownComponentException e) {
             throw new ConfigException(path, e.getMessage());
         }
     }
@@ -83,11 +91,17 @@ public record ModelSpec(String backboneId, Params backboneParams, BackboneModule
         }
     }
 
-    private static <T> T create(String section, java.util.function.Supplier<T> factory) {
+    /**
+     * Runs a plugin's {@code create()}: a rejected parameter is the experiment's fault (named as its field), anything
+     * else the plugin threw is the plugin's (named with its jar).
+     */
+    private static <T> T create(Registered<?> plugin, Supplier<T> factory) {
         try {
             return factory.get();
         } catch (ParamException e) {
-            throw new ConfigException(section + ".params." + e.parameter(), e.getMessage());
+            throw new ConfigException(plugin.kind() + ".params." + e.parameter(), e.getMessage());
+        } catch (RuntimeException e) {
+            throw new PluginFailureException(plugin, "create()", e);
         }
     }
 }

@@ -50,14 +50,32 @@ public final class ComponentRegistry {
      * @throws UnknownComponentException naming the id, the available ids and any failed plugins
      */
     public Pooling pooling(String id) {
-        return find(poolings, id, "pooling").component();
+        return registeredPooling(id).component();
     }
 
     /**
      * @throws UnknownComponentException naming the id, the available ids and any failed plugins
      */
     public Backbone backbone(String id) {
-        return find(backbones, id, "backbone").component();
+        return registeredBackbone(id).component();
+    }
+
+    /**
+     * The pooling with the plugin and jar it came from.
+     *
+     * @throws UnknownComponentException naming the id, the available ids and any failed plugins
+     */
+    public Registered<Pooling> registeredPooling(String id) {
+        return find(poolings, id, "pooling");
+    }
+
+    /**
+     * The backbone with the plugin and jar it came from.
+     *
+     * @throws UnknownComponentException naming the id, the available ids and any failed plugins
+     */
+    public Registered<Backbone> registeredBackbone(String id) {
+        return find(backbones, id, "backbone");
     }
 
     private <T extends Component> Registered<T> find(Map<String, Registered<T>> map, String id, String kind) {

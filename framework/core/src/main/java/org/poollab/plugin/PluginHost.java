@@ -25,6 +25,7 @@ import org.poollab.api.Component;
 import org.poollab.api.PoolLabApi;
 import org.poollab.api.backbone.Backbone;
 import org.poollab.api.pooling.Pooling;
+import org.poollab.util.Sha256;
 
 /**
  * Loads the plugin jars of one or more folders (the shipped plugins directory, then a lab's own) with PF4J,
@@ -111,8 +112,9 @@ public final class PluginHost implements AutoCloseable {
                         + rootMessage(e) + "); fix or remove the jar");
                 continue;
             }
-            pluginPoolings.forEach(pooling -> register(poolings, pooling, "pooling", plugin));
-            pluginBackbones.forEach(backbone -> register(backbones, backbone, "backbone", plugin));
+            String jarSha256 = sha256(plugin);
+            pluginPoolings.forEach(pooling -> register(poolings, pooling, "pooling", plugin, jarSha256));
+            pluginBackbones.forEach(backbone -> register(backbones, backbone, "backbone", plugin, jarSha256));
         }
         return new ComponentRegistry(poolings, backbones, failures);
     }
@@ -194,15 +196,23 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private <T extends Component> void register(Map<String, Registered<T>> registry, T component, String kind,
-                                                PluginWrapper plugin) {
-        String jar = plugin.getPluginPath().getFileName().toString();
+    private static <T extends Component> void register(Map<String, Registered<T>> registry, T component,
+                                                       String kind, PluginWrapper plugin, String jarSha256) {
         Registered<T> entry = new Registered<>(component, kind, plugin.getPluginId(),
-                plugin.getDescriptor().getVersion(), jar);
+                plugin.getDescriptor().getVersion(), plugin.getPluginPath(), jarSha256);
         Registered<T> other = registry.putIfAbsent(component.id(), entry);
         if (other != null) {
             throw new PluginLoadException(kind + " id '" + component.id() + "' is provided by both " + other.jar()
-                    + " and " + jar + "; remove one of the jars or rename the component");
+                    + " and " + entry.jar() + "; remove one of the jars or rename the component");
+        }
+    }
+
+    private static String sha256(PluginWrapper plugin) {
+        try {
+            return Sha256.of(plugin.getPluginPath());
+        } catch (IOException e) {
+            throw new PluginLoadException("cannot read the plugin jar " + plugin.getPluginPath() + " ("
+                    + e.getMessage() + "); check its permissions or remove it");
         }
     }
 
@@ -210,8 +220,9 @@ public final class PluginHost implements AutoCloseable {
         String jar = plugin.getPluginPath().getFileName().toString();
         String requires = plugin.getDescriptor().getRequires();
         String reason = plugin.getFailedException() != null ? plugin.getFailedException().getMessage()
-                : "state " + plugin.getPluginState() + " (requires API " + requires + ", host has "
-                + PoolLabApi.VERSION + ")";
+                : "built for PoolLab API " + requires + ", but this PoolLab has API " + PoolLabApi.VERSION
+                + " (plugin state " + plugin.getPluginState() + "); rebuild the plugin against this PoolLab's "
+                + "poollab-api, or use the PoolLab it was built for";
         return jar + ": " + reason;
     }
 }

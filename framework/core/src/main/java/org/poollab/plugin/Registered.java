@@ -1,5 +1,6 @@
 package org.poollab.plugin;
 
+import java.nio.file.Path;
 import org.poollab.api.Component;
 
 /**
@@ -9,9 +10,21 @@ import org.poollab.api.Component;
  * @param kind "pooling" or "backbone"
  * @param pluginId the id of the plugin that provides it
  * @param pluginVersion that plugin's version
- * @param jar the jar's file name (for error messages)
+ * @param jarFile the jar it was loaded from
+ * @param jarSha256 the SHA-256 of that jar's bytes, which identifies the code a run used better than a version that
+ *                  a rebuild keeps
  * @param <T> the extension point
  */
 public record Registered<T extends Component>(T component, String kind, String pluginId, String pluginVersion,
-                                              String jar) {
+                                              Path jarFile, String jarSha256) {
+
+    /** The jar's file name (for messages). */
+    public String jar() {
+        return jarFile.getFileName().toString();
+    }
+
+    /** {@code <kind> '<id>' (plugin <plugin id> <version>, <jar>)}, for messages. */
+    public String describe() {
+        return kind + " '" + component.id() + "' (plugin " + pluginId + " " + pluginVersion + ", " + jar() + ")";
+    }
 }

@@ -1,5 +1,6 @@
 package org.poollab.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plugin written outside this repository, as a lab would: {@code new-plugin} scaffolds a project into a temporary
  * folder, real Maven builds it (running the test kit's contract on it), and a run loads the jar from the project's
- * own folder with {@code --plugins}.
+ * own folder with {@code --plugins}. A module copied with another's {@code plugin.id} fails its build.
  */
 class NewPluginIT {
 
@@ -27,10 +29,14 @@ class NewPluginIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aScaffoldedPoolingBuildsWithMavenAndARunLoadsItFromTheProjectsFolder() throws Exception {
+    @BeforeAll
+    static void installPoolLabForPluginAuthors() throws Exception {
         // What './poollab setup' does for plugin authors: PoolLab's parents, API and test kit in the local repository.
         maven(Project.ROOT, "install", "-DskipTests", "-pl", ".,framework,framework/api,framework/testkit,plugins");
+    }
+
+    @Test
+    void aScaffoldedPoolingBuildsWithMavenAndARunLoadsItFromTheProjectsFolder() throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
         Path project = dir.resolve("lab-pool");
         Cli.Result scaffolded = cli.run("new-plugin", "pooling", "lab-pool", "--dir", project.toString());
@@ -62,18 +68,53 @@ class NewPluginIT {
         assertTrue(badName.err().contains("lower-case letters"), badName.err());
     }
 
-    /**
-     * Runs Maven quietly in {@code folder}; fails the test with its output if it fails. Not offline: on a fresh
-     * machine the test command's own build ({@code verify}) has not needed the install plugin yet.
-     */
+    @Test
+    void aCopiedModuleThatKeepsAnotherModulesPluginIdFailsTheBuildInsteadOfReplacingItsJar() throws Exception {
+        Path copy = dir.resolve("my-gap");
+        Files.createDirectories(copy);
+        try (var files = Files.walk(Project.ROOT.resolve("plugins/gap/src"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(Project.ROOT.resolve("plugins/gap").relativize(file));
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        String pom = Files.readString(Project.ROOT.resolve("plugins/gap/pom.xml"))
+                .replace("<artifactId>poollab-plugin-gap</artifactId>", "<artifactId>my-gap</artifactId>");
+        assertTrue(pom.contains("<plugin.id>gap</plugin.id>") && pom.contains("<artifactId>my-gap</artifactId>"), pom);
+        Files.writeString(copy.resolve("pom.xml"), pom);
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(Project.PLUGINS.resolve("gap.jar"), plugins.resolve("gap.jar"));
+        byte[] shipped = Files.readAllBytes(plugins.resolve("gap.jar"));
+
+        Build build = build(copy, "package", "-DskipTests", "-Dpoollab.plugins.dir=" + plugins);
+        assertEquals(1, build.code(), build.output());
+        assertTrue(build.output().contains("plugin.id 'gap' of my-gap is already used by another module")
+                && build.output().contains(plugins.resolve("gap.jar").toString()), build.output());
+        assertArrayEquals(shipped, Files.readAllBytes(plugins.resolve("gap.jar")), "the other module's jar is kept");
+    }
+
+    /** A finished Maven build: its exit code and its output. */
+    private record Build(int code, String output) {
+    }
+
+    /** Runs Maven quietly in {@code folder}; fails the test with its output if it fails. */
     private static void maven(Path folder, String... goals) throws IOException, InterruptedException {
+        Build build = build(folder, goals);
+        assertEquals(0, build.code(), "mvn " + String.join(" ", goals) + " in " + folder + ":\n" + build.output());
+    }
+
+    /**
+     * Runs Maven quietly in {@code folder}. Not offline: on a fresh machine the test command's own build
+     * ({@code verify}) has not needed the install plugin yet.
+     */
+    private static Build build(Path folder, String... goals) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("mvn", "-q", "-B"));
         command.addAll(List.of(goals));
         Path log = Files.createTempFile("poollab-maven", ".log");
         Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         assertTrue(process.waitFor(10, TimeUnit.MINUTES), "mvn " + String.join(" ", goals) + " timed out");
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "mvn " + String.join(" ", goals) + " in " + folder + ":\n" + output);
+        return new Build(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 }
