@@ -24,10 +24,9 @@ import org.poollab.data.DataSource;
 import org.poollab.data.ImageSet;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
-import org.poollab.run.ExperimentRunner;
-import org.poollab.run.GitCommit;
 import org.poollab.run.MemoryLimitException;
 import org.poollab.run.NativeBuild;
+import org.poollab.run.RunProvenance;
 import org.poollab.train.SupervisedTrainer;
 import org.poollab.train.dino.DinoPair;
 import org.poollab.train.mocov3.MocoPair;
@@ -85,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         try (Environment environment = new Environment()) {
             DataSource data = DataSource.load(config.data(), config.seed(), System.err);
             Nd4j.getRandom().setSeed(config.seed());
-            ModelSpec spec = ExperimentRunner.resolve(environment.registry, config);
+            ModelSpec spec = ModelSpec.resolve(environment.registry, config);
             ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
             String natives = NativeBuild.current();
             System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
@@ -127,10 +126,8 @@ final class BenchCommand implements Callable<Integer> {
         context.put("experiment", config.experiment());
         context.put("file", file.toString());
         context.put("overrides", String.join(" ", overrides));
-        context.put("natives", NativeBuild.current());
-        context.put("omp_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         context.put("time", time);
-        context.put("git_commit", GitCommit.current());
+        context.putAll(RunProvenance.environment()); // the same keys as a run's tags
         BenchReport.write(target, context, numbers);
         System.out.println("written: " + target);
     }

@@ -8,6 +8,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginHost;
 import org.poollab.run.ProjectPaths;
+import org.poollab.run.RunLauncher;
 import org.poollab.train.SupervisedTrainer;
 import org.poollab.train.Trainer;
 import org.poollab.train.dino.DinoTrainer;
@@ -38,6 +39,15 @@ final class Environment implements AutoCloseable {
         Layers layers = injector.getInstance(Layers.class);
         return List.of(new SupervisedTrainer(layers, System.err), new DinoTrainer(layers, System.err),
                 new MocoTrainer(layers, System.err));
+    }
+
+    /**
+     * Launches runs with these plugins and trainers, printing results to stdout.
+     *
+     * @param acceptPluginChange whether a resume may continue with other plugin jars than its run was trained with
+     */
+    RunLauncher launcher(boolean acceptPluginChange) {
+        return new RunLauncher(registry, trainers(), paths, acceptPluginChange, System.out);
     }
 
     @Override

@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.config.ExperimentPlan;
-import org.poollab.run.ExperimentRunner;
 import org.poollab.run.ParallelSweep;
+import org.poollab.run.RunLauncher;
 import org.poollab.run.SweepRecord;
+import org.poollab.run.SweepRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Parameters;
         + "MLflow run id (the config is read from the checkpoint); or a stopped sweep, under its parent run.")
 final class ResumeCommand implements Callable<Integer> {
 
+    /** The option that lets a resume continue with other plugin jars than the run was trained with. */
+    static final String ACCEPT_PLUGIN_CHANGE = "--accept-plugin-change";
+
     @Parameters(index = "0", paramLabel = "RUN", description = "the MLflow run id, the run's checkpoint folder "
             + "(<POOLLAB_HOME>/checkpoints/<experiment>/<run id>), or a sweep's parent run id")
     String run;
@@ -25,29 +29,34 @@ final class ResumeCommand implements Callable<Integer> {
             + "time, each in its own JVM (default 1)")
     int workers = 1;
 
+    @Option(names = ACCEPT_PLUGIN_CHANGE, description = "continue even if the plugin jars differ (another version, "
+            + "or the same one rebuilt) from those the run was trained with; the run is tagged plugin.changed")
+    boolean acceptPluginChange;
+
     @Option(names = "--debug", description = "print stack traces of errors")
     boolean debug;
 
     @Override
     public Integer call() throws Exception {
-        return resume(run, workers, debug);
+        return resume(run, workers, acceptPluginChange, debug);
     }
 
     /** Resumes a run or a sweep (also {@code poollab run --resume RUN}); returns the exit code. */
-    static int resume(String run, int workers, boolean debug) throws Exception {
+    static int resume(String run, int workers, boolean acceptPluginChange, boolean debug) throws Exception {
         try (Environment environment = new Environment()) {
-            ExperimentRunner runner = new ExperimentRunner(environment.registry, environment.trainers(),
-                    environment.paths, System.out);
+            RunLauncher launcher = environment.launcher(acceptPluginChange);
             Optional<SweepRecord> sweep = SweepRecord.find(environment.paths.sweeps(), run);
             if (sweep.isEmpty()) {
-                runner.resume(environment.paths.runFolder(run));
+                launcher.resume(environment.paths.runFolder(run));
                 return 0;
             }
             Path file = sweep.get().experimentFile();
             ExperimentPlan plan = ExperimentLoader.plan(file, sweep.get().overrides());
             ParallelSweep parallel = new ParallelSweep(workers, PoolLab.class.getName(),
-                    RunCommand.runArguments(file, plan.overrides(), debug), environment.paths.logs(), System.out);
-            runner.resumeSweep(run, plan, file, parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
+                    RunCommand.runArguments(file, plan.overrides(), acceptPluginChange, debug),
+                    environment.paths.logs(), System.out);
+            new SweepRunner(launcher, environment.paths, System.out).resume(run, plan, file,
+                    parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
         }
         return 0;
     }

@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.config.ExperimentPlan;
-import org.poollab.run.ExperimentRunner;
 import org.poollab.run.ParallelSweep;
 import org.poollab.run.ProjectPaths;
+import org.poollab.run.RunLauncher;
+import org.poollab.run.SweepRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,10 @@ final class RunCommand implements Callable<Integer> {
             + "JVM with cores/N threads (default 1: one after another in this JVM)")
     int workers = 1;
 
+    @Option(names = ResumeCommand.ACCEPT_PLUGIN_CHANGE, description = "with --resume: continue even if the plugin "
+            + "jars differ from those the run was trained with")
+    boolean acceptPluginChange;
+
     @Option(names = ParallelSweep.POINT_OPTION, hidden = true)
     Integer sweepPoint;
 
@@ -39,31 +44,36 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
-            return ResumeCommand.resume(resume, workers, options.debug);
+            return ResumeCommand.resume(resume, workers, acceptPluginChange, options.debug);
         }
         ExperimentPlan plan = ExperimentLoader.plan(options.file(), options.overrides);
         ParallelSweep parallel = new ParallelSweep(workers, PoolLab.class.getName(),
-                runArguments(options.file(), options.overrides, options.debug), ProjectPaths.fromEnvironment().logs(),
-                System.out);
+                runArguments(options.file(), options.overrides, acceptPluginChange, options.debug),
+                ProjectPaths.fromEnvironment().logs(), System.out);
         try (Environment environment = new Environment()) {
-            ExperimentRunner runner = new ExperimentRunner(environment.registry, environment.trainers(),
-                    environment.paths, System.out);
+            RunLauncher launcher = environment.launcher(acceptPluginChange);
+            SweepRunner sweeps = new SweepRunner(launcher, environment.paths, System.out);
             if (sweepPoint != null) {
                 if (sweepParent == null) {
                     throw new ConfigException(ParallelSweep.PARENT_OPTION, "a sweep point needs its parent run");
                 }
-                runner.runSweepPoint(plan, options.file(), sweepPoint, sweepParent);
+                sweeps.runPoint(plan, options.file(), sweepPoint, sweepParent);
+            } else if (plan.isSweep()) {
+                sweeps.run(plan, options.file(), parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
             } else {
-                runner.run(plan, options.file(), parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
+                launcher.run(plan, options.file());
             }
         }
         return 0;
     }
 
     /** This command without --workers: what each JVM of a parallel sweep runs (plus its point). */
-    static List<String> runArguments(Path file, List<String> overrides, boolean debug) {
+    static List<String> runArguments(Path file, List<String> overrides, boolean acceptPluginChange, boolean debug) {
         List<String> arguments = new ArrayList<>(List.of("run", file.toString()));
         overrides.forEach(override -> arguments.addAll(List.of("--set", override)));
+        if (acceptPluginChange) {
+            arguments.add(ResumeCommand.ACCEPT_PLUGIN_CHANGE);
+        }
         if (debug) {
             arguments.add("--debug");
         }

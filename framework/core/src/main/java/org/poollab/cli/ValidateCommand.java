@@ -5,7 +5,6 @@ import org.poollab.config.ExperimentLoader;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
 import org.poollab.model.ModelSpec;
-import org.poollab.run.ExperimentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -22,7 +21,7 @@ final class ValidateCommand implements Callable<Integer> {
         ExperimentPlan plan = ExperimentLoader.plan(options.file(), options.overrides);
         try (Environment environment = new Environment()) {
             for (SweepPoint point : plan.points()) {
-                ModelSpec spec = ExperimentRunner.resolve(environment.registry, point.config());
+                ModelSpec spec = ModelSpec.resolve(environment.registry, point.config());
                 if (plan.isSweep()) {
                     System.out.println("# sweep run " + point.label());
                 }

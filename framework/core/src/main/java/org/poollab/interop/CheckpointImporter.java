@@ -11,10 +11,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataException;
-import org.poollab.data.DataSource;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
+import org.poollab.plugin.PluginProvenance;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
 import org.poollab.util.Sha256;
@@ -62,8 +62,7 @@ public final class CheckpointImporter {
             List<String> all = new ArrayList<>(implied(stateDict));
             all.addAll(settings);
             ExperimentConfig config = ExperimentLoader.fromSettings(all);
-            ModelSpec spec = ModelSpec.resolve(registry, config.backbone(), config.pooling(),
-                    DataSource.inputShape(config.data()));
+            ModelSpec spec = ModelSpec.resolve(registry, config);
             ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
             WeightMapping.Imported imported = new WeightMapping(config.pooling().id())
                     .toPoolLab(stateDict.tensors(), ModelGraph.weightsOf(model.scope()), model.grid());
@@ -73,7 +72,8 @@ public final class CheckpointImporter {
             if (imported.ignored() > 0) {
                 out.println("  ignored " + imported.ignored() + " batch-norm counters (num_batches_tracked)");
             }
-            Checkpoint checkpoint = RunCheckpoints.ofModel(config, spec, imported.weights());
+            Checkpoint checkpoint = RunCheckpoints.ofModel(config, spec,
+                    PluginProvenance.of(registry, config.backbone().id(), config.pooling().id()), imported.weights());
             new ImportRecord(file.toAbsolutePath().normalize().toString(), Sha256.of(file), stateDict.key())
                     .addTo(checkpoint).write(target);
             out.printf("imported %d weights (%d unexpected names left out) as %s%s + %s; written: %s%n",

@@ -12,6 +12,8 @@ import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.config.ComponentConfig;
 import org.poollab.config.ConfigException;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.data.DataSource;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginFailureException;
 import org.poollab.plugin.Registered;
@@ -30,6 +32,16 @@ import org.poollab.plugin.UnknownComponentException;
  */
 public record ModelSpec(String backboneId, Params backboneParams, BackboneModule backbone, String poolingId,
                         Params poolingParams, PoolingModule pooling, ImageShape input) {
+
+    /**
+     * Resolves an experiment's backbone and pooling for its data's image shape.
+     *
+     * @throws ConfigException naming the field at fault (see the other {@code resolve})
+     * @throws PluginFailureException if a plugin's {@code create()} throws anything but a parameter error
+     */
+    public static ModelSpec resolve(ComponentRegistry registry, ExperimentConfig config) {
+        return resolve(registry, config.backbone(), config.pooling(), DataSource.inputShape(config.data()));
+    }
 
     /**
      * Resolves both components from the registry and validates their parameters.
@@ -59,12 +71,19 @@ public record ModelSpec(String backboneId, Params backboneParams, BackboneModule
         return pooling.outputDim(backbone.featureDim());
     }
 
-    /** Resolved parameters of both components as {@code backbone.params.x} / {@code pooling.params.x}. */
+    /**
+     * Resolved parameters of both components as {@code backbone.params.x} / {@code pooling.params.x}, each written
+     * as a setting reads it back ({@code none} for no value).
+     */
     public Map<String, String> flattenedParams() {
         Map<String, String> out = new LinkedHashMap<>();
-        backboneParams.asMap().forEach((k, v) -> out.put("backbone.params." + k, String.valueOf(v)));
-        poolingParams.asMap().forEach((k, v) -> out.put("pooling.params." + k, String.valueOf(v)));
+        backboneParams.asMap().forEach((k, v) -> out.put("backbone.params." + k, setting(v)));
+        poolingParams.asMap().forEach((k, v) -> out.put("pooling.params." + k, setting(v)));
         return out;
+    }
+
+    private static String setting(Object value) {
+        return value == null ? "none" : String.valueOf(value);
     }
 
     private static <T> T lookup(Supplier<T> find, String path) {

@@ -14,6 +14,7 @@ import org.poollab.data.DataSource;
 import org.poollab.eval.Evaluation;
 import org.poollab.interop.ImportRecord;
 import org.poollab.plugin.ComponentRegistry;
+import org.poollab.plugin.PluginProvenance;
 import org.poollab.tracking.MlflowRun;
 import org.poollab.train.AttentionArtifact;
 import org.poollab.train.Checkpoint;
@@ -69,12 +70,13 @@ public final class CheckpointEvaluation {
         boolean knn = protocols.knn() || !protocols.linear();
         String uri = paths.trackingUri(config.tracking());
         out.println("MLflow: " + uri);
-        String name = "eval " + checkpointFile.getFileName() + " " + ExperimentRunner.runName(config);
+        String name = "eval " + checkpointFile.getFileName() + " " + RunLauncher.runName(config);
         try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, Map.of(KIND_TAG, KIND),
                 paths.journal())) {
             try {
                 run.logParams(params(loaded));
-                run.setTags(RunTags.of(registry, config));
+                run.setTags(RunProvenance.tags(config, PluginProvenance.of(registry, config.backbone().id(),
+                        config.pooling().id())));
                 DataSource data = DataSource.load(config.data(), config.seed(), System.err);
                 Evaluation evaluation = new Evaluation(config, System.err);
                 Map<String, Double> metrics = evaluation.evaluate(loaded.model(), data.train(), data.test(), knn);

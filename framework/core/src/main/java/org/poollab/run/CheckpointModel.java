@@ -44,7 +44,7 @@ public record CheckpointModel(Path file, Checkpoint checkpoint, ExperimentConfig
     public static CheckpointModel of(ComponentRegistry registry, Path file, Checkpoint checkpoint,
                                      List<String> overrides) {
         ExperimentConfig config = RunCheckpoints.config(checkpoint, overrides);
-        ModelSpec spec = ExperimentRunner.resolve(registry, config);
+        ModelSpec spec = ModelSpec.resolve(registry, config);
         ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
         CheckpointWeights.load(checkpoint, model);
         return new CheckpointModel(file, checkpoint, config, spec, model);

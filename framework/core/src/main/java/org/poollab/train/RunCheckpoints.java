@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,11 +19,13 @@ import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataException;
 import org.poollab.model.ModelSpec;
+import org.poollab.plugin.PluginProvenance;
 
 /**
  * The epoch-end checkpoints of a run: {@code <run folder>/epoch-NNN.zip}, each carrying the experiment file, the
  * run's exact config as {@code key = value} lines (sweep values and overrides applied; reads back with
- * {@link #config}), the plugins' resolved parameters and the step counters, next to the trainer's arrays.
+ * {@link #config}), the plugins' resolved parameters, the plugin jars (id, version, SHA-256) and the step counters,
+ * next to the trainer's arrays.
  */
 public final class RunCheckpoints {
 
@@ -30,7 +33,9 @@ public final class RunCheckpoints {
     static final String CONFIG = "run-config.properties";
     /** The entry holding the experiment file's text. */
     public static final String EXPERIMENT_FILE = "config.yaml";
-    private static final String PLUGIN_PARAMS = "plugin-params.properties";
+    /** The entry holding the plugins' resolved parameters, one {@code key = value} per line. */
+    static final String PLUGIN_PARAMS = "plugin-params.properties";
+    private static final String PLUGINS = "plugins.properties";
     private static final String STATE = "state.properties";
     private static final String EPOCHS_DONE = "epochsDone";
     private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}\\.zip");
@@ -49,6 +54,7 @@ public final class RunCheckpoints {
                 .text(EXPERIMENT_FILE, run.configText())
                 .text(CONFIG, lines(run.config().flattened()))
                 .text(PLUGIN_PARAMS, lines(run.spec().flattenedParams()))
+                .text(PLUGINS, lines(run.plugins().properties()))
                 .text(STATE, EPOCHS_DONE + "=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
                         + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n");
     }
@@ -57,12 +63,15 @@ public final class RunCheckpoints {
      * A checkpoint of a model alone, without training state (imported weights): its config and weights, which
      * every command that evaluates or exports a model reads.
      *
+     * @param plugins the plugin jars of the model's components
      * @param weights every weight of the model's graph by name
      */
-    public static Checkpoint ofModel(ExperimentConfig config, ModelSpec spec, Map<String, INDArray> weights) {
+    public static Checkpoint ofModel(ExperimentConfig config, ModelSpec spec, PluginProvenance plugins,
+                                     Map<String, INDArray> weights) {
         return new Checkpoint()
                 .text(CONFIG, lines(config.flattened()))
                 .text(PLUGIN_PARAMS, lines(spec.flattenedParams()))
+                .text(PLUGINS, lines(plugins.properties()))
                 .arrays(SupervisedTrainer.MODEL, weights);
     }
 
@@ -114,15 +123,33 @@ public final class RunCheckpoints {
 
     /**
      * The config a checkpoint was trained with, changed by {@code overrides} (e.g. another data set to evaluate
-     * on).
+     * on). The plugins' parameters are the values the run resolved, each written out: a plugin installed later
+     * with other defaults or presets does not change the model a checkpoint describes.
      *
      * @param overrides {@code dotted.key=value}, as {@code --set} takes them
      * @throws org.poollab.config.ConfigException naming an override that is not valid
      */
     public static ExperimentConfig config(Checkpoint checkpoint, List<String> overrides) {
         List<String> settings = new ArrayList<>(settings(configText(checkpoint)));
+        // PoolLab wrote a parameter without value as "null" before it wrote "none", which settings read back.
+        checkpoint.text(PLUGIN_PARAMS).ifPresent(params -> settings(params).forEach(setting ->
+                settings.add(setting.endsWith("=null") ? setting.replaceFirst("=null$", "=none") : setting)));
         settings.addAll(overrides);
         return ExperimentLoader.fromSettings(settings);
+    }
+
+    /**
+     * The plugin jars a checkpoint's model was built with.
+     *
+     * @return empty for a checkpoint written before PoolLab recorded them
+     */
+    public static Optional<PluginProvenance> plugins(Checkpoint checkpoint) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String setting : settings(checkpoint.text(PLUGINS).orElse(""))) {
+            int separator = setting.indexOf('=');
+            values.put(setting.substring(0, separator), setting.substring(separator + 1));
+        }
+        return PluginProvenance.parse(values);
     }
 
     /** A checkpoint's config text ({@code key = value} lines) as {@code key=value} settings. */

@@ -26,6 +26,7 @@ import org.poollab.data.FashionMnist;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.ImageFolderWriter;
 import org.poollab.tracking.MlflowHttp;
+import org.poollab.util.Sha256;
 
 /** The CLI as a user runs it (see {@link Cli}), against a real MLflow server. */
 class CliIT {
@@ -158,11 +159,16 @@ class CliIT {
             Run parent = runs.stream().filter(run -> tag(run, "mlflow.parentRunId").isEmpty()).findFirst()
                     .orElseThrow();
             assertEquals(RunStatus.FAILED, parent.getInfo().getStatus());
+            assertTrue(tag(parent, "git.commit").isPresent() && tag(parent, "nd4j.natives").isPresent(),
+                    "the sweep carries the same environment tags as its runs: " + parent);
+            String gemJar = Sha256.of(Project.PLUGINS.resolve("gem.jar"));
             List<RunStatus> children = new ArrayList<>();
             for (Run run : runs) {
                 if (run != parent) {
                     assertEquals(parent.getInfo().getRunId(), tag(run, "mlflow.parentRunId").orElseThrow());
                     assertEquals(String.valueOf(threads), tag(run, "omp.threads").orElseThrow());
+                    assertEquals(gemJar, tag(run, "plugin.pooling.sha256").orElseThrow(), "the jar's provenance");
+                    assertTrue(tag(run, "plugin.pooling").orElseThrow().startsWith("gem@"), run.toString());
                     children.add(run.getInfo().getStatus());
                 }
             }

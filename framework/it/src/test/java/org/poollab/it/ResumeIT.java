@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,19 +20,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.poollab.tracking.MlflowHttp;
+import org.poollab.train.RunCheckpoints;
 
 /**
  * Resume at every moment of a run, with SIGKILL: killed somewhere after its first checkpoint, a DINO run resumed
  * with {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left
  * alone; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
  * killed during an epoch's evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
- * the one before it used.
+ * the one before it used; a plugin jar rebuilt since the run started is refused unless accepted.
  */
 class ResumeIT {
 
@@ -110,6 +113,58 @@ class ResumeIT {
         assertTrue(result.err().contains("before its first checkpoint") && result.err().contains("poollab run"),
                 result.err());
         assertTrue(!result.err().contains("\tat "), "no stack trace: " + result.err());
+    }
+
+    @Test
+    void aResumeWithAnotherBuildOfAPluginJarIsRefusedUnlessAcceptedAndThenTagged() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (Stream<Path> jars = Files.list(Project.PLUGINS)) {
+            for (Path jar : jars.filter(jar -> jar.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        Cli cli = new Cli(dir, SERVER.uri()).with("POOLLAB_PLUGINS_DIR", plugins.toString());
+        String runId = killedAfter(cli, "epoch-001.zip");
+        Path runFolder = cli.home().resolve("checkpoints/it-resume/" + runId);
+        List<Path> checkpointsBefore = checkpoints(runFolder);
+        rebuild(plugins.resolve("simpool.jar")); // the same version, other bytes: as a rebuild from changed code
+
+        Cli.Result refused = cli.run("resume", runId);
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("pooling 'simpool' was plugin simpool") && refused.err().contains(
+                "simpool.jar, sha256") && refused.err().contains("--accept-plugin-change"), refused.err());
+        assertTrue(!refused.err().contains("\tat "), "no stack trace: " + refused.err());
+        assertEquals(checkpointsBefore, checkpoints(runFolder), "a refused resume changes nothing");
+
+        Cli.Result accepted = cli.run("resume", runId, "--accept-plugin-change");
+        assertEquals(0, accepted.code(), accepted.err());
+        assertTrue(accepted.out().contains("warning: resuming with changed plugin code: pooling 'simpool'"),
+                accepted.out());
+        assertEquals("FINISHED", status(runId));
+        String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + runId);
+        assertTrue(run.contains("\"plugin.changed\""), "the change is tagged on the run: " + run);
+    }
+
+    /** The checkpoints of a run folder, newest first. */
+    private static List<Path> checkpoints(Path runFolder) throws Exception {
+        return RunCheckpoints.newestFirst(runFolder);
+    }
+
+    /** Writes the jar again with one more entry: the same classes and manifest, another SHA-256. */
+    private static void rebuild(Path jar) throws Exception {
+        Path rebuilt = jar.resolveSibling("rebuilt.tmp");
+        try (ZipFile in = new ZipFile(jar.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(rebuilt))) {
+            for (ZipEntry entry : in.stream().toList()) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(in.getInputStream(entry).readAllBytes());
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("META-INF/rebuilt.txt"));
+            out.write(new byte[] {'1'});
+            out.closeEntry();
+        }
+        Files.move(rebuilt, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
-import org.poollab.run.ExperimentRunner;
+import org.poollab.model.ModelSpec;
 
 /**
  * Every experiment file the project ships (experiments/, and the benchmarks' in bench/) validates against the
@@ -41,7 +41,7 @@ class ShippedExperimentsIT {
         ExperimentPlan plan = ExperimentLoader.plan(file, List.of());
         assertFalse(plan.points().isEmpty());
         for (SweepPoint point : plan.points()) {
-            ExperimentRunner.resolve(PLUGINS.registry(), point.config());
+            ModelSpec.resolve(PLUGINS.registry(), point.config());
         }
     }
 }

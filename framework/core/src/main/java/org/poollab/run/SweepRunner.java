@@ -1,0 +1,176 @@
+package org.poollab.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.poollab.config.ConfigException;
+import org.poollab.config.ExperimentConfig;
+import org.poollab.config.ExperimentPlan;
+import org.poollab.config.SweepPoint;
+import org.poollab.data.DataException;
+import org.poollab.tracking.MlflowRun;
+import org.poollab.tracking.SweepChildren;
+import org.poollab.train.RunCheckpoints;
+
+/**
+ * Runs a sweep's points as child runs of one MLflow parent run, one after another in this JVM or in parallel JVMs
+ * ({@link ParallelSweep}); a failed point is recorded and the others still run. A stopped sweep continues under the
+ * same parent: finished points are kept, stopped ones resume from their checkpoints.
+ */
+public final class SweepRunner {
+
+    private final RunLauncher launcher;
+    private final ProjectPaths paths;
+    private final PrintStream out;
+
+    /**
+     * @param launcher launches each point
+     * @param paths project folders
+     * @param out where progress and results are printed (stdout)
+     */
+    public SweepRunner(RunLauncher launcher, ProjectPaths paths, PrintStream out) {
+        this.launcher = launcher;
+        this.paths = paths;
+        this.out = out;
+    }
+
+    /**
+     * Runs every point of a sweep; in parallel JVMs if {@code parallel} is given. The sweep keeps its file and
+     * overrides under {@link ProjectPaths#sweeps()} so that {@link #resume} can continue it.
+     *
+     * @return the final metrics of the last point (empty for a parallel sweep: each JVM prints its own)
+     * @throws SweepFailedException if some points failed (the others finished)
+     */
+    public Map<String, Double> run(ExperimentPlan plan, Path experimentFile, Optional<ParallelSweep> parallel)
+            throws InterruptedException {
+        String uri = prepare(plan, parallel);
+        ExperimentConfig first = plan.points().get(0).config();
+        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
+        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, Map.of(), paths.journal())) {
+            SweepRecord.save(paths.sweeps(), parent.runId(), experimentFile, plan);
+            Map<String, String> params = new LinkedHashMap<>();
+            plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
+            parent.logParams(params);
+            Map<String, String> tags = new LinkedHashMap<>(RunProvenance.environment());
+            tags.put("sweep.runs", Integer.toString(plan.points().size()));
+            parent.setTags(tags);
+            parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+            return runPoints(plan, experimentFile, uri, parent, parallel);
+        }
+    }
+
+    /**
+     * Continues a stopped sweep under the same parent run: points that finished are kept, a point whose run
+     * stopped after an epoch checkpoint continues from it, the others start.
+     *
+     * @param plan the sweep as {@link SweepRecord} kept it
+     * @return the final metrics of the last point (empty for a parallel sweep)
+     * @throws SweepFailedException if some points failed (the others finished)
+     */
+    public Map<String, Double> resume(String parentRunId, ExperimentPlan plan, Path experimentFile,
+                                      Optional<ParallelSweep> parallel) throws InterruptedException {
+        String uri = prepare(plan, parallel);
+        try (MlflowRun parent = MlflowRun.resume(uri, parentRunId, paths.journal())) {
+            out.println("continuing sweep " + parentRunId + " (" + plan.points().size() + " runs)");
+            return runPoints(plan, experimentFile, uri, parent, parallel);
+        }
+    }
+
+    /**
+     * Runs one point of a sweep as a child of an existing parent run (the JVMs of a {@link ParallelSweep}).
+     *
+     * @param index the point, 0-based
+     * @param parentRunId the sweep's MLflow parent run
+     * @return the point's final metrics
+     * @throws ConfigException if the plan has no such point
+     */
+    public Map<String, Double> runPoint(ExperimentPlan plan, Path experimentFile, int index, String parentRunId)
+            throws InterruptedException {
+        if (index < 0 || index >= plan.points().size()) {
+            throw new ConfigException(ParallelSweep.POINT_OPTION, "the sweep has points 0 to "
+                    + (plan.points().size() - 1) + ", not " + index);
+        }
+        return runPoint(plan, index, experimentFile, paths.trackingUri(plan.points().get(index).config().tracking()),
+                parentRunId);
+    }
+
+    private String prepare(ExperimentPlan plan, Optional<ParallelSweep> parallel) {
+        String uri = launcher.prepare(plan);
+        parallel.ifPresent(sweep -> sweep.checkMemory(plan));
+        return uri;
+    }
+
+    private Map<String, Double> runPoints(ExperimentPlan plan, Path experimentFile, String uri, MlflowRun parent,
+                                          Optional<ParallelSweep> parallel) throws InterruptedException {
+        parent.setStopHint("'./poollab resume " + parent.runId() + "' continues the sweep: finished runs are kept, "
+                + "a stopped run continues from its newest epoch checkpoint, the others start.");
+        Map<String, Double> last = Map.of();
+        List<String> failures = new ArrayList<>();
+        if (parallel.isPresent()) {
+            failures.addAll(parallel.get().run(plan, uri, parent.runId()));
+        } else {
+            for (int i = 0; i < plan.points().size(); i++) {
+                SweepPoint point = plan.points().get(i);
+                out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
+                try {
+                    last = runPoint(plan, i, experimentFile, uri, parent.runId());
+                } catch (RuntimeException e) {
+                    failures.add(point.label() + ": " + e.getMessage());
+                    out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            parent.fail(String.join("\n", failures));
+            throw new SweepFailedException(failures, plan.points().size(), parent.url());
+        }
+        parent.finish();
+        out.println("MLflow sweep: " + parent.url());
+        return last;
+    }
+
+    /** Runs a point; a point that ran before the sweep was stopped is kept or continued instead. */
+    private Map<String, Double> runPoint(ExperimentPlan plan, int index, Path experimentFile, String uri,
+                                         String parentRunId) throws InterruptedException {
+        Optional<Map<String, Double>> earlier = continueEarlier(plan.points().get(index), index, uri, parentRunId);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        return launcher.start(plan, index, experimentFile, uri, Map.of(MlflowRun.PARENT_TAG, parentRunId,
+                SweepChildren.POINT_TAG, Integer.toString(index)));
+    }
+
+    /**
+     * The point's earlier run under this sweep, if any: finished (kept: empty metrics), or stopped after an epoch
+     * checkpoint (continued). Empty when the point has to start: no earlier run, or none with a checkpoint.
+     */
+    private Optional<Map<String, Double>> continueEarlier(SweepPoint point, int index, String uri,
+                                                          String parentRunId) throws InterruptedException {
+        SweepChildren.Child earlier = SweepChildren.of(uri, parentRunId).get(index);
+        if (earlier == null) {
+            return Optional.empty();
+        }
+        if (earlier.status() == RunStatus.FINISHED) {
+            out.println("== " + point.label() + ": finished before, in MLflow run " + earlier.runId() + "; kept");
+            return Optional.of(Map.of());
+        }
+        Path folder = paths.checkpoints().resolve(PathSegment.of(point.config().experiment())).resolve(earlier.runId());
+        try {
+            if (RunCheckpoints.latest(folder).isEmpty()) {
+                out.println("== " + point.label() + ": run " + earlier.runId() + " (" + earlier.status()
+                        + ") stopped before its first checkpoint; starting the point again");
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read the checkpoints in " + folder + " (" + e.getMessage() + ")");
+        }
+        return Optional.of(launcher.resume(folder));
+    }
+}
