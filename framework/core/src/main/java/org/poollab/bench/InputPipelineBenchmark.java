@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.poollab.api.backbone.ImageShape;
 import org.poollab.config.DataConfig;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
@@ -14,6 +15,8 @@ import org.poollab.data.SampleWorkers;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatches;
+import org.poollab.train.dino.DinoPair;
+import org.poollab.train.mocov3.MocoPair;
 
 /**
  * The input pipeline alone: how many training images per second the experiment's data section delivers (decode,
@@ -40,7 +43,11 @@ public final class InputPipelineBenchmark {
         DataConfig data = config.data();
         Map<String, Double> numbers = new LinkedHashMap<>();
         out.printf(Locale.ROOT, "input pipeline: %s, %d worker(s), %s%n", data.dataset(), data.workerThreads(),
-                config.trainer().id().equals("dino") ? "DINO multi-crop" : "supervised " + data.trainCrop() + " crop");
+                switch (config.trainer().kind()) {
+                    case SUPERVISED -> "supervised " + data.trainCrop() + " crop";
+                    case DINO -> "DINO multi-crop";
+                    case MOCOV3 -> "MoCo v3 two views";
+                });
         out.println("batch  img/s (median of " + steps + " batches)");
         for (int batchSize : batchSizes) {
             double[] seconds = new double[steps];
@@ -67,13 +74,17 @@ public final class InputPipelineBenchmark {
 
     private static BackgroundBatches<?> batches(ExperimentConfig config, ImageSet train, int batchSize, int epoch) {
         DataConfig data = config.data();
-        if (config.trainer().id().equals("dino")) {
-            MultiCrop crops = new MultiCrop(config.trainer().dino(), data.imageSize(), data.means(train.channels()),
-                    data.stds(train.channels()));
-            return MultiCropBatches.epoch(train, crops, SampleWorkers.of(data.workerThreads()), batchSize, List.of(),
-                    config.seed(), epoch);
+        ImageShape shape = new ImageShape(train.channels(), data.imageSize(), data.imageSize());
+        MultiCrop crops = switch (config.trainer().kind()) {
+            case SUPERVISED -> null;
+            case DINO -> DinoPair.crops(config, shape);
+            case MOCOV3 -> MocoPair.crops(config, shape);
+        };
+        if (crops == null) {
+            return TrainingBatches.epoch(train, Preprocessing.of(data, train.channels(), true), batchSize, 0,
+                    List.of(), config.seed(), epoch);
         }
-        return TrainingBatches.epoch(train, Preprocessing.of(data, train.channels(), true), batchSize, 0, List.of(),
+        return MultiCropBatches.epoch(train, crops, SampleWorkers.of(data.workerThreads()), batchSize, List.of(),
                 config.seed(), epoch);
     }
 }

@@ -90,18 +90,18 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
             Layers layers = environment.injector.getInstance(Layers.class);
             int totalSteps = batchSizes.size() * (warmup + steps);
-            StepTimer timer = switch (config.trainer().id()) {
-                case "dino" -> {
+            StepTimer timer = switch (config.trainer().kind()) {
+                case DINO -> {
                     DinoPair pair = DinoPair.build(spec, layers, config, spec.input(), totalSteps);
                     yield new PairStepTimer(pair, pair.studentGraph(), data.train(), (first, count, batches, done) ->
                             pair.run(first, count, batches, (step, loss, images, targets, m) -> done.accept(step)));
                 }
-                case "mocov3" -> {
+                case MOCOV3 -> {
                     MocoPair pair = MocoPair.build(spec, layers, config, spec.input(), totalSteps);
                     yield new PairStepTimer(pair, pair.baseGraph(), data.train(), (first, count, batches, done) ->
                             pair.run(first, count, batches, (step, loss, images, outputs, m) -> done.accept(step)));
                 }
-                default -> new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model,
+                case SUPERVISED -> new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model,
                         data.train(), totalSteps);
             };
             System.out.println("trainer: " + config.trainer().id() + ", model: " + spec.backboneId() + " + "

@@ -21,9 +21,6 @@ final class ExperimentReader {
     private static final double DINO_EVAL_RESIZE = 256.0 / 224;
     private static final int MAX_WORKERS = 64;
     private static final int DEFAULT_CACHE_MB = 256;
-    static final String SUPERVISED = "supervised";
-    static final String DINO = "dino";
-    static final String MOCO = "mocov3";
 
     private ExperimentReader() {
     }
@@ -100,35 +97,35 @@ final class ExperimentReader {
     }
 
     private static TrainerConfig trainer(ConfigNode node, String backboneId) {
-        String id = node.choice("id", SUPERVISED, List.of(SUPERVISED, DINO, MOCO));
-        boolean dino = id.equals(DINO);
-        boolean moco = id.equals(MOCO);
-        for (String section : List.of("labelSmoothing", DINO, MOCO)) {
-            boolean applies = section.equals("labelSmoothing") ? id.equals(SUPERVISED) : section.equals(id);
-            if (!applies && node.has(section)) {
-                throw node.problem(section, "does not apply to trainer.id " + id + "; remove it");
+        TrainerKind kind = TrainerKind.of(node.choice("id", TrainerKind.SUPERVISED.id(), TrainerKind.ids()));
+        for (Map.Entry<String, TrainerKind> section : List.of(Map.entry("labelSmoothing", TrainerKind.SUPERVISED),
+                Map.entry(TrainerKind.DINO.id(), TrainerKind.DINO), Map.entry(TrainerKind.MOCOV3.id(),
+                        TrainerKind.MOCOV3))) {
+            if (section.getValue() != kind && node.has(section.getKey())) {
+                throw node.problem(section.getKey(), "does not apply to trainer.id " + kind.id() + "; remove it");
             }
         }
-        boolean selfSupervised = dino || moco;
+        boolean selfSupervised = kind != TrainerKind.SUPERVISED;
         int epochs = node.integer("epochs", selfSupervised ? 3 : 1, 1, 10_000);
         int batchSize = node.integer("batchSize", selfSupervised ? 64 : 128, 1, 65_536);
         double smoothing = selfSupervised ? 0 : node.number("labelSmoothing", 0.1, 0, 0.99);
-        OptimizerConfig optimizer = optimizer(node.section("optimizer"), id);
+        OptimizerConfig optimizer = optimizer(node.section("optimizer"), kind);
         int logEvery = node.integer("logEvery", 20, 1, 1_000_000);
-        DinoConfig dinoConfig = dino ? DinoSection.read(node.section(DINO)) : null;
-        MocoConfig mocoConfig = moco ? MocoSection.read(node.section(MOCO), backboneId) : null;
+        DinoConfig dinoConfig = kind == TrainerKind.DINO ? DinoSection.read(node.section(kind.id())) : null;
+        MocoConfig mocoConfig = kind == TrainerKind.MOCOV3 ? MocoSection.read(node.section(kind.id()), backboneId)
+                : null;
         node.rejectUnknownKeys();
-        return new TrainerConfig(id, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig, mocoConfig);
+        return new TrainerConfig(kind, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig, mocoConfig);
     }
 
     /**
-     * Defaults: supervised as the quickstart; DINO as SPEC §6's Fashion-MNIST preset; MoCo v3 as its reference's
-     * ViT recipe (lr 1.5e-4, weight decay 0.1, 40 of 300 epochs of warm-up, cosine to 0, no clipping). The
-     * self-supervised learning rates are per 256 images.
+     * Defaults: supervised as the quickstart; DINO as its Fashion-MNIST preset (docs/method.md); MoCo v3 as its
+     * reference's ViT recipe (lr 1.5e-4, weight decay 0.1, 40 of 300 epochs of warm-up, cosine to 0, no clipping).
+     * The self-supervised learning rates are per 256 images.
      */
-    private static OptimizerConfig optimizer(ConfigNode node, String trainer) {
-        boolean dino = trainer.equals(DINO);
-        boolean moco = trainer.equals(MOCO);
+    private static OptimizerConfig optimizer(ConfigNode node, TrainerKind trainer) {
+        boolean dino = trainer == TrainerKind.DINO;
+        boolean moco = trainer == TrainerKind.MOCOV3;
         double lr = node.number("lr", dino ? 5e-4 : moco ? 1.5e-4 : 1e-3, 1e-9, 10);
         double weightDecay = node.number("weightDecay", dino ? 0.04 : moco ? 0.1 : 0.05, 0, 10);
         OptimizerConfig config = new OptimizerConfig(lr,

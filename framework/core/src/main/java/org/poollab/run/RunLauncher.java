@@ -3,6 +3,7 @@ package org.poollab.run;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import org.poollab.bench.PeakMemory;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
+import org.poollab.config.TrainerKind;
 import org.poollab.data.DataException;
 import org.poollab.data.DataSource;
 import org.poollab.model.ModelSpec;
@@ -34,14 +36,14 @@ public final class RunLauncher {
     public static final String PEAK_MEMORY = "peak_rss_gb";
 
     private final ComponentRegistry registry;
-    private final Map<String, Trainer> trainers = new LinkedHashMap<>();
+    private final Map<TrainerKind, Trainer> trainers = new EnumMap<>(TrainerKind.class);
     private final ProjectPaths paths;
     private final boolean acceptPluginChange;
     private final PrintStream out;
 
     /**
      * @param registry the loaded plugins
-     * @param trainers the trainers by id
+     * @param trainers one trainer of each kind
      * @param paths project folders
      * @param acceptPluginChange whether a resume may continue with other plugin jars than the run started with
      * @param out where results are printed (stdout)
@@ -49,7 +51,7 @@ public final class RunLauncher {
     public RunLauncher(ComponentRegistry registry, List<Trainer> trainers, ProjectPaths paths,
                        boolean acceptPluginChange, PrintStream out) {
         this.registry = registry;
-        trainers.forEach(trainer -> this.trainers.put(trainer.id(), trainer));
+        trainers.forEach(trainer -> this.trainers.put(trainer.kind(), trainer));
         this.paths = paths;
         this.acceptPluginChange = acceptPluginChange;
         this.out = out;
@@ -159,7 +161,7 @@ public final class RunLauncher {
      */
     private Map<String, Double> train(ExperimentConfig config, MlflowRun run, Path checkpoints,
                                       Function<DataSource, TrainingRun> training) throws InterruptedException {
-        Trainer trainer = trainers.get(config.trainer().id());
+        Trainer trainer = trainers.get(config.trainer().kind());
         try {
             // Inside the try: a data error (a missing folder, an unreadable split) fails the run in MLflow too.
             DataSource data = DataSource.load(config.data(), config.seed(), System.err);

@@ -15,6 +15,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.OptimizerConfig;
 import org.poollab.config.TrainerConfig;
+import org.poollab.config.TrainerKind;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
 import org.poollab.data.ImageSet;
@@ -47,8 +48,8 @@ public final class SupervisedTrainer implements Trainer {
     }
 
     @Override
-    public String id() {
-        return "supervised";
+    public TrainerKind kind() {
+        return TrainerKind.SUPERVISED;
     }
 
     @Override

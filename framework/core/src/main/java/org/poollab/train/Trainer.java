@@ -1,12 +1,13 @@
 package org.poollab.train;
 
 import java.util.Map;
+import org.poollab.config.TrainerKind;
 
 /** A training recipe selected by {@code trainer.id}. */
 public interface Trainer {
 
-    /** The id used in experiment files. */
-    String id();
+    /** The recipe this trainer implements ({@code trainer.id} in experiment files). */
+    TrainerKind kind();
 
     /**
      * Trains, evaluating with k-NN as configured.

@@ -14,8 +14,8 @@ import org.poollab.api.graph.Layers;
 import org.poollab.config.DinoConfig;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
-import org.poollab.data.SampleWorkers;
 import org.poollab.data.ImageSet;
+import org.poollab.data.SampleWorkers;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
@@ -87,10 +87,14 @@ public final class DinoPair implements PairedTraining.Pair {
                 dino.freezeLastLayerEpochs() * stepsPerEpoch);
         TrainingGraph training = new TrainingGraph(student.scope(), student.features(), Student.labels(),
                 student.perImageLoss().name(), config.trainer().optimizer(), schedules.optimizer(), lastLayer);
-        MultiCrop crops = new MultiCrop(dino, global.height(), config.data().means(global.channels()),
-                config.data().stds(global.channels()));
         return new DinoPair(config, student, teacher, training, new TeacherCentre(dino.outDim(),
-                dino.centerMomentum()), schedules, crops);
+                dino.centerMomentum()), schedules, crops(config, global));
+    }
+
+    /** DINO's views of images of the {@code global} shape: two global crops and the local ones. */
+    public static MultiCrop crops(ExperimentConfig config, ImageShape global) {
+        return new MultiCrop(config.trainer().dino(), global.height(), config.data().means(global.channels()),
+                config.data().stds(global.channels()));
     }
 
     @Override

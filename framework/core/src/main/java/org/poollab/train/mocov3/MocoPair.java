@@ -113,10 +113,15 @@ public final class MocoPair implements PairedTraining.Pair {
         TrainingGraph training = new TrainingGraph(base.scope(), base.features(), MocoBase.KEYS,
                 base.perImageLoss().name(), config.trainer().optimizer(), schedules, frozen,
                 Set.copyOf(base.queries()));
-        MultiCrop crops = new MultiCrop(moco.augmentation(), view.height(), moco.cropScale(), 0, view.height(),
-                moco.cropScale(), config.data().means(view.channels()), config.data().stds(view.channels()));
         return new MocoPair(config, base, momentum, training, schedules,
-                Schedule.cosine(moco.momentum(), 1.0, totalSteps), crops);
+                Schedule.cosine(moco.momentum(), 1.0, totalSteps), crops(config, view));
+    }
+
+    /** MoCo v3's two views of images of the {@code view} shape (multi-crop without local crops). */
+    public static MultiCrop crops(ExperimentConfig config, ImageShape view) {
+        MocoConfig moco = config.trainer().mocov3();
+        return new MultiCrop(moco.augmentation(), view.height(), moco.cropScale(), 0, view.height(),
+                moco.cropScale(), config.data().means(view.channels()), config.data().stds(view.channels()));
     }
 
     /**

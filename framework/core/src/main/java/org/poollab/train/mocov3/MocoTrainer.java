@@ -7,6 +7,7 @@ import java.util.Map;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.TrainerConfig;
+import org.poollab.config.TrainerKind;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
@@ -37,8 +38,8 @@ public final class MocoTrainer implements Trainer {
     }
 
     @Override
-    public String id() {
-        return "mocov3";
+    public TrainerKind kind() {
+        return TrainerKind.MOCOV3;
     }
 
     @Override
