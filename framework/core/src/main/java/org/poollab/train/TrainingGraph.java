@@ -40,8 +40,8 @@ public final class TrainingGraph {
 
     /**
      * @param scope the graph's root scope
-     * @param features placeholders fed by {@link #step}'s {@code features}, in order
-     * @param labels placeholders fed by {@link #step}'s {@code labels}, in order
+     * @param features placeholders fed by the features of each {@link StepSource#inputs} batch, in order
+     * @param labels placeholders fed by the labels of each {@link StepSource#inputs} batch, in order
      * @param perSampleLoss the per-sample loss variable {@code [B]}; the training loss is its mean
      * @param optimizer AdamW settings
      * @param schedules learning rate and weight decay per global step

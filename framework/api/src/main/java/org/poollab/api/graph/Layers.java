@@ -1,5 +1,6 @@
 package org.poollab.api.graph;
 
+import java.util.Arrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -191,6 +192,25 @@ public class Layers {
         SDVariable gain = layer.parameter("gain", layer.init().ones(channels)).reshape(1, channels, 1, 1);
         SDVariable shift = layer.parameter("bias", layer.init().zeros(channels)).reshape(1, channels, 1, 1);
         return normalised.mul(gain).add(shift);
+    }
+
+    /**
+     * A learned tensor that is the same for every image (a class token, slot initialisations), repeated over the
+     * batch of {@code tokens}. The batch size is only known when the graph runs, so a zero of the batch's shape is
+     * added; the gradient reaching {@code learned} is the sum over the batch.
+     *
+     * @param learned {@code [1, d]} or {@code [1, k, d]}
+     * @param tokens {@code [B, N, d]}, whose batch size is used
+     * @return {@code [B, d]} or {@code [B, k, d]}
+     */
+    public SDVariable repeatPerImage(SameDiff sd, SDVariable learned, SDVariable tokens) {
+        int rank = learned.getShape().length;
+        if (rank != 2 && rank != 3) {
+            throw new IllegalArgumentException("a learned tensor to repeat per image is [1, d] or [1, k, d], not "
+                    + Arrays.toString(learned.getShape()));
+        }
+        SDVariable batchZeros = rank == 2 ? sd.zerosLike(tokens.mean(1)) : sd.zerosLike(tokens.mean(true, 1));
+        return batchZeros.add(learned);
     }
 
     /** Exact GELU {@code 0.5 x (1 + erf(x / sqrt 2))}; any shape. */

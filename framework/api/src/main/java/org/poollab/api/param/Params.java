@@ -57,6 +57,20 @@ public final class Params {
         return (Integer) require(name);
     }
 
+    /**
+     * An integer parameter that must divide {@code width}, such as a number of attention heads that split the
+     * feature width into equal blocks.
+     *
+     * @throws ParamException naming the parameter, its value and the width it must divide
+     */
+    public int getIntDividing(String name, int width) {
+        int value = getInt(name);
+        if (width % value != 0) {
+            throw new ParamException(name, "is " + value + " but must divide the feature width d = " + width);
+        }
+        return value;
+    }
+
     /** A real-valued parameter. */
     public double getDouble(String name) {
         return (Double) require(name);

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.ParamInit;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.MocoConfig;
@@ -136,12 +136,7 @@ public final class MocoPair implements PairedTraining.Pair {
         }
         INDArray weight = sd.getVariable(weightName).getArr(); // [C p p, d]
         double bound = Math.sqrt(6.0 / (weight.size(0) + weight.size(1)));
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] values = new float[(int) weight.length()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (bound * (2 * random.nextDouble() - 1));
-        }
-        weight.assign(Nd4j.create(values, weight.shape(), DataType.FLOAT));
+        weight.assign(new ParamInit(seed, weight.dataType()).uniform(bound, weight.shape()));
         if (sd.hasVariable(PATCH_EMBEDDING + "b")) {
             sd.getVariable(PATCH_EMBEDDING + "b").getArr().assign(0);
         }

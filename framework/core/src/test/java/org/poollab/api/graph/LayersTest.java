@@ -31,6 +31,31 @@ class LayersTest {
     }
 
     @Test
+    void aLearnedTokenIsRepeatedForEveryImageAndItsGradientIsTheSumOverTheBatch() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
+        SDVariable tokens = sd.placeHolder("tokens", DataType.DOUBLE, -1, N, IN);
+        SDVariable vector = scope.parameter("cls", Nd4j.randn(DataType.DOUBLE, 1, IN));
+        SDVariable slots = scope.parameter("slots", Nd4j.randn(DataType.DOUBLE, 1, 2, IN));
+        SDVariable perImage = layers.repeatPerImage(sd, vector, tokens);
+        SDVariable perImageSlots = layers.repeatPerImage(sd, slots, tokens);
+        SDVariable loss = perImage.mul(perImage).sum().add(perImageSlots.sum());
+        sd.setLossVariables(loss);
+        Map<String, INDArray> feed = Map.of("tokens", Nd4j.randn(DataType.DOUBLE, 3, N, IN));
+        Map<String, INDArray> out = sd.output(feed, perImage.name(), perImageSlots.name());
+        assertEquals(java.util.List.of(3L, (long) IN), java.util.Arrays.stream(out.get(perImage.name()).shape())
+                .boxed().toList());
+        assertEquals(java.util.List.of(3L, 2L, (long) IN), java.util.Arrays.stream(out.get(perImageSlots.name())
+                .shape()).boxed().toList());
+        for (int b = 0; b < 3; b++) {
+            assertEquals(vector.getArr().getRow(0), out.get(perImage.name()).getRow(b));
+        }
+        Map<String, INDArray> gradients = sd.calculateGradients(feed, "cls", "slots");
+        assertEquals(vector.getArr().mul(2 * 3), gradients.get("cls"), "d/dv of sum over 3 images of |v|^2");
+        assertEquals(3.0 * 2 * IN, gradients.get("slots").sumNumber().doubleValue(), 1e-12);
+    }
+
+    @Test
     void layerNormMatchesAPlainComputation() {
         SameDiff sd = SameDiff.create();
         GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);

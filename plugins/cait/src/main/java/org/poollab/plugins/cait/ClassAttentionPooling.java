@@ -9,7 +9,6 @@ import org.poollab.api.backbone.Features;
 import org.poollab.api.graph.ClassAttention;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
-import org.poollab.api.param.ParamException;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
@@ -55,10 +54,7 @@ public final class ClassAttentionPooling implements Pooling {
 
     @Override
     public PoolingModule create(Params params, int dim) {
-        int heads = params.getInt("heads");
-        if (dim % heads != 0) {
-            throw new ParamException("heads", "is " + heads + " but must divide the feature width d = " + dim);
-        }
+        int heads = params.getIntDividing("heads", dim);
         Settings settings = new Settings(params.getInt("blocks"), heads,
                 (int) Math.round(dim * params.getDouble("mlpRatio")), params.getDouble("layerScale"));
         return (scope, features) -> pool(scope, features, settings);
@@ -72,7 +68,7 @@ public final class ClassAttentionPooling implements Pooling {
         int dim = features.dim();
         int n = features.grid().tokens();
         SDVariable token = scope.parameter("cls_token", scope.init().truncatedNormal(Layers.WEIGHT_STD, 1, dim));
-        SDVariable cls = scope.sd().zerosLike(features.tokens().mean(1)).add(token); // [B, d]
+        SDVariable cls = layers.repeatPerImage(scope.sd(), token, features.tokens()); // [B, d]
         SDVariable map = null;
         for (int i = 0; i < settings.blocks(); i++) {
             GraphScope block = scope.child("blocks." + i);

@@ -1,6 +1,5 @@
 package org.poollab.plugins.simpool;
 
-import org.poollab.api.param.ParamException;
 import org.poollab.api.param.Params;
 
 /**
@@ -18,10 +17,7 @@ record SimPoolSettings(int dim, int heads, Double gamma, boolean beta, boolean b
                        double eps) {
 
     static SimPoolSettings from(Params params, int dim) {
-        int heads = params.getInt("heads");
-        if (dim % heads != 0) {
-            throw new ParamException("heads", "is " + heads + " but must divide the feature width d = " + dim);
-        }
+        int heads = params.getIntDividing("heads", dim);
         return new SimPoolSettings(dim, heads, params.getOptionalDouble("gamma"), params.getBoolean("beta"),
                 params.getChoice("minScope").equals("batch"), params.getBoolean("qkBias"), params.getDouble("eps"));
     }

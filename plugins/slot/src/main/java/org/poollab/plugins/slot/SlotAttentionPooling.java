@@ -74,7 +74,7 @@ public final class SlotAttentionPooling implements Pooling {
         SDVariable keys = layers.linearTokens(scope, "k", inputs, n, d, d, false); // [B, N, d]
         SDVariable values = layers.linearTokens(scope, "v", inputs, n, d, d, false); // [B, N, d]
         SDVariable start = scope.parameter("slots_init", scope.init().truncatedNormal(Layers.WEIGHT_STD, 1, slots, d));
-        SDVariable state = sd.zerosLike(keys.mean(true, 1)).add(start); // [B, S, d]
+        SDVariable state = layers.repeatPerImage(sd, start, keys); // [B, S, d]
         SDVariable weights = null;
         for (int t = 0; t < iterations; t++) {
             SDVariable queries = layers.linearTokens(scope, "q", layers.layerNorm(scope, "norm_slots", state, 3, d,

@@ -9,7 +9,6 @@ import org.poollab.api.backbone.Features;
 import org.poollab.api.graph.ClassAttention;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
-import org.poollab.api.param.ParamException;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 import org.poollab.api.pooling.Pooling;
@@ -50,10 +49,7 @@ public final class VitPooling implements Pooling {
 
     @Override
     public PoolingModule create(Params params, int dim) {
-        int heads = params.getInt("heads");
-        if (dim % heads != 0) {
-            throw new ParamException("heads", "is " + heads + " but must divide the feature width d = " + dim);
-        }
+        int heads = params.getIntDividing("heads", dim);
         boolean bias = params.getBoolean("qkvBias");
         return (scope, features) -> pool(scope, features, heads, bias);
     }
@@ -62,7 +58,7 @@ public final class VitPooling implements Pooling {
     private PoolingResult pool(GraphScope scope, Features features, int heads, boolean bias) {
         int dim = features.dim();
         SDVariable token = scope.parameter("token", scope.init().truncatedNormal(Layers.WEIGHT_STD, 1, dim));
-        SDVariable query = scope.sd().zerosLike(features.tokens().mean(1)).add(token); // [B, d]
+        SDVariable query = layers.repeatPerImage(scope.sd(), token, features.tokens()); // [B, d]
         ClassAttention.Result attended = new ClassAttention(layers).apply(scope.child("attn"), query,
                 features.tokens(), features.grid().tokens(), dim, heads, bias);
         return new PoolingResult(attended.output(), Optional.of(attended.map()));

@@ -111,12 +111,11 @@ final class VisionTransformerModule implements BackboneModule {
         if (names.isEmpty()) {
             return x;
         }
-        SDVariable batchZeros = scope.sd().zerosLike(x.mean(true, 1)); // [B, 1, d], for the dynamic batch size
         List<SDVariable> parts = new ArrayList<>();
         for (String name : names) {
             SDVariable token = scope.parameter("prefix." + name,
                     scope.init().truncatedNormal(Layers.WEIGHT_STD, 1, 1, settings.dim()));
-            parts.add(batchZeros.add(token));
+            parts.add(layers.repeatPerImage(scope.sd(), token, x)); // [B, 1, d]
         }
         parts.add(x);
         return scope.sd().concat(1, parts.toArray(SDVariable[]::new));

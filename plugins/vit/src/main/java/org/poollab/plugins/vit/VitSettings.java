@@ -30,13 +30,10 @@ record VitSettings(ImageShape input, int patch, int dim, int depth, int heads, i
     static VitSettings from(Params params, ImageShape input) {
         int patch = params.getInt("patch");
         int dim = params.getInt("dim");
-        int heads = params.getInt("heads");
+        int heads = params.getIntDividing("heads", dim);
         if (input.height() % patch != 0 || input.width() % patch != 0) {
             throw new ParamException("patch", "is " + patch + " but must divide the image size "
                     + input.height() + "x" + input.width());
-        }
-        if (dim % heads != 0) {
-            throw new ParamException("heads", "is " + heads + " but must divide dim = " + dim);
         }
         int hidden = (int) Math.round(dim * params.getDouble("mlpRatio"));
         boolean sinCos = params.getChoice("positionalEmbedding").equals(SINCOS);
