@@ -12,12 +12,12 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.poollab.console.ProgressBar;
 import org.poollab.data.EvaluationBatch;
 import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.Sample;
 import org.poollab.model.ModelGraph;
-import org.poollab.util.ProgressBar;
 
 /**
  * A model's attention maps over a data set: their mean {@link AttentionJaccard} with the data set's object masks,

@@ -7,11 +7,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.poollab.console.ProgressBar;
 import org.poollab.data.EvaluationBatch;
 import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
-import org.poollab.util.ProgressBar;
 
 /** Runs a model in evaluation mode (no augmentation, every stochastic-depth branch kept) over a data set. */
 public final class FeatureExtractor {

@@ -13,9 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.LinearProbeConfig;
+import org.poollab.console.ProgressBar;
 import org.poollab.data.ImageDataset;
-import org.poollab.util.ProgressBar;
-import org.poollab.util.Schedule;
+import org.poollab.schedule.Schedule;
 
 /**
  * The offline linear probe (SPEC §7): a linear classifier {@code logits = x W + b} trained with softmax

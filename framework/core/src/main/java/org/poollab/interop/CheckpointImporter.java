@@ -11,13 +11,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataException;
+import org.poollab.hash.Sha256;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginProvenance;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
-import org.poollab.util.Sha256;
 
 /**
  * {@code poollab import}: a reference checkpoint (PyTorch {@code .pth}/{@code .pt} or {@code .safetensors}) as a

@@ -25,7 +25,7 @@ import org.poollab.api.Component;
 import org.poollab.api.PoolLabApi;
 import org.poollab.api.backbone.Backbone;
 import org.poollab.api.pooling.Pooling;
-import org.poollab.util.Sha256;
+import org.poollab.hash.Sha256;
 
 /**
  * Loads the plugin jars of one or more folders (the shipped plugins directory, then a lab's own) with PF4J,

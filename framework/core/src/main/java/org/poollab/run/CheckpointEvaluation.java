@@ -12,6 +12,7 @@ import java.util.Map;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.DataSource;
 import org.poollab.eval.Evaluation;
+import org.poollab.hash.Sha256;
 import org.poollab.interop.ImportRecord;
 import org.poollab.plugin.ComponentRegistry;
 import org.poollab.plugin.PluginProvenance;
@@ -19,7 +20,6 @@ import org.poollab.tracking.MlflowRun;
 import org.poollab.train.AttentionArtifact;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
-import org.poollab.util.Sha256;
 
 /**
  * {@code poollab eval}: a checkpoint's model evaluated without training, as its own MLflow run in the checkpoint's

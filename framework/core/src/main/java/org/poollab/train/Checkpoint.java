@@ -25,7 +25,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.poollab.util.Sha256;
+import org.poollab.hash.Sha256;
 
 /**
  * A training checkpoint: groups of named arrays (ND4J's binary format, one zip entry per array as

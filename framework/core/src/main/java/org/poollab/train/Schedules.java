@@ -1,7 +1,7 @@
 package org.poollab.train;
 
 import org.poollab.config.OptimizerConfig;
-import org.poollab.util.Schedule;
+import org.poollab.schedule.Schedule;
 
 /**
  * The optimiser's per-step schedules.

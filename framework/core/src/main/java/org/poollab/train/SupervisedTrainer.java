@@ -16,6 +16,7 @@ import org.poollab.config.ExperimentConfig;
 import org.poollab.config.OptimizerConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.config.TrainerKind;
+import org.poollab.console.ProgressBar;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.Batch;
 import org.poollab.data.ImageSet;
@@ -23,7 +24,6 @@ import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
-import org.poollab.util.ProgressBar;
 
 /**
  * Supervised training (SPEC §6): backbone + pooling + linear head, softmax cross-entropy with label smoothing,

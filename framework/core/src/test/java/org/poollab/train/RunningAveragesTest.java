@@ -18,7 +18,7 @@ import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.OptimizerConfig;
 import org.poollab.data.StochasticMasks;
-import org.poollab.util.Schedule;
+import org.poollab.schedule.Schedule;
 
 /** Batch norm's two modes and its running averages, against plain-Java statistics. */
 class RunningAveragesTest {

@@ -16,7 +16,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.config.OptimizerConfig;
-import org.poollab.util.Schedule;
+import org.poollab.schedule.Schedule;
 
 /** Steps run in one fit call: in order, each with its own learning rate, and a non-finite loss stops them. */
 class TrainingGraphTest {

@@ -25,8 +25,8 @@ import org.mlflow.tracking.MlflowClient;
 import org.poollab.data.FashionMnist;
 import org.poollab.data.ImageDataset;
 import org.poollab.data.ImageFolderWriter;
+import org.poollab.hash.Sha256;
 import org.poollab.tracking.MlflowHttp;
-import org.poollab.util.Sha256;
 
 /** The CLI as a user runs it (see {@link Cli}), against a real MLflow server. */
 class CliIT {

@@ -21,10 +21,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.poollab.hash.Sha256;
 import org.poollab.interop.ExternalTensor;
 import org.poollab.interop.TorchCheckpoint;
 import org.poollab.tracking.MlflowHttp;
-import org.poollab.util.Sha256;
 
 /**
  * {@code import}, {@code embed} and {@code eval} as a user runs them: separate JVMs, the shipped plugins, a real

@@ -2,8 +2,8 @@ package org.poollab.train.dino;
 
 import org.poollab.config.DinoConfig;
 import org.poollab.config.TrainerConfig;
+import org.poollab.schedule.Schedule;
 import org.poollab.train.Schedules;
-import org.poollab.util.Schedule;
 
 /**
  * Every DINO schedule as an array over global steps (SPEC §6): learning rate (warm-up to {@code lr * batch/256},

@@ -25,6 +25,7 @@ import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
+import org.poollab.schedule.Schedule;
 import org.poollab.train.Checkpoint;
 import org.poollab.train.CheckpointWeights;
 import org.poollab.train.Freeze;
@@ -33,7 +34,6 @@ import org.poollab.train.PairedTraining;
 import org.poollab.train.Schedules;
 import org.poollab.train.StepSource;
 import org.poollab.train.TrainingGraph;
-import org.poollab.util.Schedule;
 
 /**
  * The MoCo v3 base encoder (trained with AdamW) and momentum encoder, wired for training with the schedules and the

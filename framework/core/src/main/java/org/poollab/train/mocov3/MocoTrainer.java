@@ -8,6 +8,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.TrainerConfig;
 import org.poollab.config.TrainerKind;
+import org.poollab.console.ProgressBar;
 import org.poollab.data.BackgroundBatches;
 import org.poollab.data.TrainingBatches;
 import org.poollab.data.augment.MultiCropBatch;
@@ -16,7 +17,6 @@ import org.poollab.train.PairedTraining;
 import org.poollab.train.StepLog;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
-import org.poollab.util.ProgressBar;
 
 /**
  * MoCo v3 (SPEC §6): two augmented views per image; the base encoder's queries learn to pick, among the batch's

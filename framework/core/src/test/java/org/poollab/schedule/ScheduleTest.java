@@ -1,4 +1,4 @@
-package org.poollab.util;
+package org.poollab.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.poollab.util;
+package org.poollab.hash;
 
 import java.io.IOException;
 import java.io.InputStream;

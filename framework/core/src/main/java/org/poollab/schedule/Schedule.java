@@ -1,4 +1,4 @@
-package org.poollab.util;
+package org.poollab.schedule;
 
 /**
  * A value per global step, computed up front (as DINO's {@code cosine_scheduler}) and indexed by step.

@@ -1,4 +1,4 @@
-package org.poollab.util;
+package org.poollab.console;
 
 import java.io.PrintStream;
 import java.util.Locale;
