@@ -1,14 +1,14 @@
 """PyTorch reference of PoolLab's model and training steps, for speed and memory comparisons only.
 
-The same architecture as PoolLab's `vit` backbone with `simpool`, `gap` or `cls` pooling (SPEC §3, §5): patch
-embedding as a linear map of flattened patches, learned positional embedding (bicubically resized for other crop
-sizes), pre-norm blocks with exact GELU and LayerNorm eps 1e-6, the final LayerNorm on the pooled vector;
-truncated-normal(0.02) weights, zero biases. Supervised step: linear head, label-smoothed cross-entropy, AdamW
-(no decay on 1-d parameters), per-parameter gradient clipping. DINO step (SPEC §6): teacher on the 2 global views
-without gradient, student on global + local views, DINO loss over pairs of different views, AdamW, EMA of the
-teacher, centre update. MoCo v3 step (SPEC §6, moco/builder.py): base encoder (ViT + pooling + 3-layer projector)
-and 2-layer predictor on two views, the momentum encoder's EMA and keys without gradient, the symmetric contrastive
-loss times 2 tau, AdamW. Inputs are random tensors of the right shapes, generated before timing (PoolLab prepares
+The same architecture as PoolLab's `vit` backbone with `simpool`, `gap` or `cls` pooling (docs/method.md §3,
+§5): patch embedding as a linear map of flattened patches, learned positional embedding (bicubically resized for
+other crop sizes), pre-norm blocks with exact GELU and LayerNorm eps 1e-6, the final LayerNorm on the pooled
+vector; truncated-normal(0.02) weights, zero biases. Supervised step: linear head, label-smoothed cross-entropy,
+AdamW (no decay on 1-d parameters), per-parameter gradient clipping. DINO step (docs/method.md §6): teacher on the
+2 global views without gradient, student on global + local views, DINO loss over pairs of different views, AdamW,
+EMA of the teacher, centre update. MoCo v3 step (docs/mocov3.md, moco/builder.py): base encoder (ViT + pooling +
+3-layer projector) and 2-layer predictor on two views, the momentum encoder's EMA and keys without gradient, the
+symmetric contrastive loss times 2 tau, AdamW. Inputs are random tensors of the right shapes, generated before timing (PoolLab prepares
 its batches on a background thread). Prints one JSON object; never used by PoolLab itself.
 """
 import argparse

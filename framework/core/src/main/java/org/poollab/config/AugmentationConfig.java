@@ -3,7 +3,7 @@ package org.poollab.config;
 import java.util.List;
 
 /**
- * DINO's per-view photometric augmentations (SPEC §6). On grey images saturation, hue and grayscale change
+ * DINO's per-view photometric augmentations (docs/method.md §6). On grey images saturation, hue and grayscale change
  * nothing, so the colour jitter reduces to brightness and contrast there.
  *
  * @param flip whether views are flipped horizontally with p = 0.5

@@ -3,7 +3,7 @@ package org.poollab.config;
 import java.util.List;
 
 /**
- * DINO's own settings (SPEC §6 "DINO"); the defaults are the Fashion-MNIST preset.
+ * DINO's own settings (docs/method.md §6 "DINO"); the defaults are the Fashion-MNIST preset.
  *
  * @param localCrops L, the number of local crops per image
  * @param localSize side of a local crop in pixels

@@ -2,7 +2,7 @@ package org.poollab.config;
 
 import java.util.List;
 
-/** Reads {@code trainer.dino}; the defaults are SPEC §6's Fashion-MNIST preset. */
+/** Reads {@code trainer.dino}; the defaults are docs/method.md §6's Fashion-MNIST preset. */
 final class DinoSection {
 
     private DinoSection() {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * k-NN evaluation and the optional linear probe (SPEC §7).
+ * k-NN evaluation and the optional linear probe (docs/method.md §7).
  *
  * @param k the neighbourhood sizes to report
  * @param temperature T of the {@code exp(sim / T)} vote

@@ -1,7 +1,7 @@
 package org.poollab.config;
 
 /**
- * The offline linear probe (SPEC §7): a linear classifier trained on frozen features extracted once.
+ * The offline linear probe (docs/method.md §7): a linear classifier trained on frozen features extracted once.
  *
  * @param epochs passes over the cached training features
  * @param batchSize features per step

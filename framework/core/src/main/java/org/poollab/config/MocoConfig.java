@@ -3,8 +3,8 @@ package org.poollab.config;
 import java.util.List;
 
 /**
- * MoCo v3's own settings (SPEC §6 "MoCo v3"; Chen, Xie and He, ICCV 2021); the defaults are the Fashion-MNIST
- * preset's, with the reference's recipe where it applies.
+ * MoCo v3's own settings (docs/mocov3.md; Chen, Xie and He, ICCV 2021); the defaults are the Fashion-MNIST preset's,
+ * with the reference's recipe where it applies.
  *
  * @param momentum the momentum encoder's EMA momentum at the first step (cosine to 1)
  * @param temperature tau of the contrastive loss (reference: 0.2 for ViT, 1.0 for ResNet)

@@ -12,8 +12,8 @@ package org.poollab.config;
  * @param dino DINO's settings when the kind is DINO, else {@code null}
  * @param mocov3 MoCo v3's settings when the kind is MOCOV3, else {@code null}
  */
-public record TrainerConfig(TrainerKind kind, int epochs, int batchSize, double labelSmoothing, OptimizerConfig optimizer,
-                            int logEvery, DinoConfig dino, MocoConfig mocov3) {
+public record TrainerConfig(TrainerKind kind, int epochs, int batchSize, double labelSmoothing,
+                            OptimizerConfig optimizer, int logEvery, DinoConfig dino, MocoConfig mocov3) {
 
     /** The trainer's id, as experiment files write it. */
     public String id() {

@@ -27,7 +27,7 @@ public final class FashionMnist {
 
     /**
      * The 10k test images, with the data set's free segmentation as object masks: objects on a black background,
-     * so object = pixel &gt; 0 (SPEC §7).
+     * so object = pixel &gt; 0 (docs/method.md §7).
      */
     public static ImageDataset test(Path folder) {
         return load(folder, "t10k", true);

@@ -3,7 +3,7 @@ package org.poollab.eval;
 import java.util.Arrays;
 
 /**
- * Attention-map quality (SPEC §7): the smallest set of tokens holding 60 % of the attention mass (DINO's
+ * Attention-map quality (docs/method.md §7): the smallest set of tokens holding 60 % of the attention mass (DINO's
  * visualisation rule; tokens tied with the last one taken are all taken, so a uniform map selects everything),
  * upsampled to pixels by nearest neighbour, compared with the foreground mask by the Jaccard index.
  */

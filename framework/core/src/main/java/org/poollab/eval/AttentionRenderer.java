@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * Draws images (grey or colour) with their attention maps on top (SPEC §7 / DINO's figures): each tile is the image
- * scaled up, the map upsampled to it by nearest neighbour and blended in a blue-to-yellow colour map, and the
+ * Draws images (grey or colour) with their attention maps on top (docs/method.md §7 / DINO's figures): each tile is the
+ * image scaled up, the map upsampled to it by nearest neighbour and blended in a blue-to-yellow colour map, and the
  * outline of the 60 %-mass region in white. Tiles form a grid of at most {@code columns} per row.
  */
 public final class AttentionRenderer {

@@ -15,8 +15,9 @@ import org.poollab.data.Preprocessing;
 import org.poollab.model.ModelGraph;
 
 /**
- * SPEC §7 end to end: eval-mode features of the train and test sets, extracted once, for the weighted k-NN vote
- * and the optional linear probe, plus the attention-map quality on the test set when the pooling has a map and the test set has object masks.
+ * docs/method.md §7 end to end: eval-mode features of the train and test sets, extracted once, for the weighted k-NN
+ * vote and the optional linear probe, plus the attention-map quality on the test set when the pooling has a map and the
+ * test set has object masks.
  */
 public final class Evaluation {
 

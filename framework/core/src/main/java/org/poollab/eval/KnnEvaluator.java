@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Weighted k-NN classification of the DINO protocol (SPEC §7): L2-normalised features, the k most cosine-similar
- * training samples, votes weighted by {@code exp(sim / T)}; top-1 and top-5 accuracy for several k. The
+ * Weighted k-NN classification of the DINO protocol (docs/method.md §7): L2-normalised features, the k most
+ * cosine-similar training samples, votes weighted by {@code exp(sim / T)}; top-1 and top-5 accuracy for several k. The
  * similarity matrix is computed in chunks of test rows that fit a memory budget.
  */
 public final class KnnEvaluator {

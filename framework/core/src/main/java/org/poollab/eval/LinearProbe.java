@@ -18,7 +18,7 @@ import org.poollab.data.ImageDataset;
 import org.poollab.schedule.Schedule;
 
 /**
- * The offline linear probe (SPEC §7): a linear classifier {@code logits = x W + b} trained with softmax
+ * The offline linear probe (docs/method.md §7): a linear classifier {@code logits = x W + b} trained with softmax
  * cross-entropy on frozen features that were extracted once, then scored on the test features. Unlike DINO's
  * {@code eval_linear.py}, which re-augments the images and runs the frozen network again in each of its 100 epochs,
  * this trains on cached evaluation-view features (the offline probe solo-learn also offers): minutes instead of

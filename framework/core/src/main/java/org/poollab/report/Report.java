@@ -96,7 +96,8 @@ public final class Report {
                 members.stream().map(run -> run.metric(headline)).toList()));
         ReportCharts.bars(folder.resolve("charts/knn-top1.png"), "k-NN top-1, k = " + page.headlineK()
                 + " (mean ± sd over seeds, finished runs)", "top-1 %", byGroup);
-        charts.put("charts/knn-top1.png", "k-NN top-1 at k = " + page.headlineK() + " per pooling / backbone / trainer");
+        charts.put("charts/knn-top1.png", "k-NN top-1 at k = " + page.headlineK()
+                + " per pooling / backbone / trainer");
         Map<String, List<double[]>> loss = new LinkedHashMap<>();
         Map<String, List<double[]>> knn = new LinkedHashMap<>();
         for (RunSummary run : runs) {

@@ -41,7 +41,7 @@ final class ReportPage {
         this.ks = List.copyOf(found);
     }
 
-    /** The k the bar chart shows: 20 if logged (SPEC §7's headline), else the smallest. */
+    /** The k the bar chart shows: 20 if logged (docs/method.md §7's headline), else the smallest. */
     int headlineK() {
         return ks.contains(20) ? 20 : ks.isEmpty() ? 20 : ks.get(0);
     }
@@ -92,7 +92,7 @@ final class ReportPage {
                         + "figcaption{font-size:12px}img{max-width:100%}div.wide{overflow-x:auto;max-width:100%}"
                         + "</style></head>\n<body>\n");
         out.append("<h1>").append(escape(experiment)).append("</h1>\n<p>").append(runCount())
-                .append(", read from MLflow. k-NN top-1/top-5 in percent (SPEC §7), attention Jaccard in "
+                .append(", read from MLflow. k-NN top-1/top-5 in percent (docs/method.md §7), attention Jaccard in "
                         + "percent, wall time in minutes.</p>\n");
         out.append("<h2>Runs</h2>\n");
         htmlTable(out, "runs", "run", runHeader(), runRows());

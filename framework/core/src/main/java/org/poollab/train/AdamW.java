@@ -9,10 +9,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.OptimizerConfig;
 
 /**
- * AdamW for one parameter (bias correction by its own update count, as PyTorch's per-parameter state), with per-parameter gradient-norm clipping (DINO's {@code clip_gradients}) and decoupled
- * weight decay (Loshchilov and Hutter): {@code update = lr * m^ / (sqrt(v^) + eps) + lr * wd * theta}. SameDiff
- * calls {@link #applyUpdater} with the gradient and subtracts what it leaves in that array from the parameter.
- * Learning rate and weight decay come from their schedules at the shared global step, not from SameDiff's iteration count.
+ * AdamW for one parameter (bias correction by its own update count, as PyTorch's per-parameter state), with
+ * per-parameter gradient-norm clipping (DINO's {@code clip_gradients}) and decoupled weight decay (Loshchilov and
+ * Hutter): {@code update = lr * m^ / (sqrt(v^) + eps) + lr * wd * theta}. SameDiff calls {@link #applyUpdater} with the
+ * gradient and subtracts what it leaves in that array from the parameter. Learning rate and weight decay come from
+ * their schedules at the shared global step, not from SameDiff's iteration count.
  */
 final class AdamW implements GradientUpdater<IUpdater> {
 

@@ -14,7 +14,7 @@ import org.poollab.config.OptimizerConfig;
 
 /**
  * Installs {@link AdamW} into a SameDiff graph's training loop. SameDiff's own fit loop is used because it applies
- * each update as soon as that gradient exists (DL4J-NOTES: 2.1x faster and leaner than calculateGradients); its
+ * each update as soon as that gradient exists (docs/dl4j.md: 2.1x faster and leaner than calculateGradients); its
  * built-in updaters lack per-step schedules, clipping and per-parameter decay, so they are replaced one by one.
  */
 final class Optimizer {

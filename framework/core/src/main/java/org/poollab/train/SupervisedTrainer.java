@@ -26,8 +26,8 @@ import org.poollab.eval.Evaluation;
 import org.poollab.model.ModelGraph;
 
 /**
- * Supervised training (SPEC §6): backbone + pooling + linear head, softmax cross-entropy with label smoothing,
- * AdamW with a per-step cosine schedule after warm-up, gradient clipping; k-NN evaluation on the features.
+ * Supervised training (docs/method.md §6): backbone + pooling + linear head, softmax cross-entropy with label
+ * smoothing, AdamW with a per-step cosine schedule after warm-up, gradient clipping; k-NN evaluation on the features.
  */
 public final class SupervisedTrainer implements Trainer {
 

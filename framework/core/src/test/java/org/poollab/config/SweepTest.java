@@ -39,7 +39,8 @@ class SweepTest {
     @Test
     void excludedCombinationsAreLeftOutAndBadExclusionsNameTheirPath() throws IOException {
         ExperimentPlan plan = ExperimentLoader.plan(write("experiment: s\nsweep:\n  pooling.id: [simpool, cls]\n"
-                + "  backbone.id: [vit, convnext]\n  exclude: [{pooling.id: cls, backbone.id: convnext}]\n"), List.of());
+                + "  backbone.id: [vit, convnext]\n  exclude: [{pooling.id: cls, backbone.id: convnext}]\n"),
+                List.of());
         assertEquals(List.of("simpool/vit", "simpool/convnext", "cls/vit"), plan.points().stream()
                 .map(p -> p.config().pooling().id() + "/" + p.config().backbone().id()).toList());
         assertEquals(List.of("pooling.id", "backbone.id"), List.copyOf(plan.grid().keySet()));

@@ -22,8 +22,8 @@ class ReportPageTest {
                 run("c", "KILLED", 2, 10)));
         String markdown = page.markdown(Map.of(), Map.of(), List.of());
         assertTrue(markdown.contains("3 runs (2 finished)"), markdown);
-        assertTrue(markdown.contains("| [simpool-s2](http://mlflow/runs/c) | simpool | vit | dino | 2 | KILLED | 10.00"),
-                markdown);
+        assertTrue(markdown.contains(
+                "| [simpool-s2](http://mlflow/runs/c) | simpool | vit | dino | 2 | KILLED | 10.00"), markdown);
         assertTrue(markdown.contains("| simpool / vit / dino | 2 | 71.00 ± 1.41 |"), markdown);
         assertEquals(2, page.groups().get("simpool / vit / dino").size());
     }

@@ -31,8 +31,8 @@ class TrainingGraphTest {
         SDVariable y = sd.placeHolder("y", DataType.FLOAT, -1, 1);
         SDVariable error = x.mmul(w).sub(y);
         SDVariable perSample = error.mul(error).sum(1);
-        return new TrainingGraph(GraphScope.root(sd, DataType.FLOAT, 0), List.of("x"), List.of("y"), perSample.name(), ADAM,
-                new Schedules(lr, Schedule.cosine(0, 0, lr.length())), Freeze.NONE);
+        return new TrainingGraph(GraphScope.root(sd, DataType.FLOAT, 0), List.of("x"), List.of("y"), perSample.name(),
+                ADAM, new Schedules(lr, Schedule.cosine(0, 0, lr.length())), Freeze.NONE);
     }
 
     /** One sample with inputs (x, 0): only the first weight gets a gradient. */

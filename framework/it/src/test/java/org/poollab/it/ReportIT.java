@@ -85,7 +85,8 @@ class ReportIT {
         assertEquals(8, count(html, "<tr class=\"epoch\">"), "one row per run and evaluated epoch");
         assertTrue(markdown.contains("| simpool / vit / dino | 0 | 1 | 65.00 | 90.00 |")
                 && markdown.contains("| simpool / vit / dino | 0 | 2 | 70.00 | 95.00 |")
-                && markdown.contains("| gap / vit / dino | 1 | 2 | 61.00 | 95.00 |"), "k-NN after each epoch: " + markdown);
+                && markdown.contains("| gap / vit / dino | 1 | 2 | 61.00 | 95.00 |"),
+                "k-NN after each epoch: " + markdown);
         for (String chart : List.of("charts/knn-top1.png", "charts/loss.png", "charts/knn-epochs.png")) {
             BufferedImage png = ImageIO.read(folder.resolve(chart).toFile());
             assertEquals(720, png.getWidth(), chart);

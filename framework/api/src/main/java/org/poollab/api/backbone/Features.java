@@ -12,7 +12,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * @param grid the layout of the N tokens
  * @param prefix the prefix tokens a pooling asked for, by name
  * @param finalNorm the backbone's last normalisation, applied by the model to the pooled vector
- *                  ({@code [B, d] -> [B, d]}; identity for CNNs; SPEC §3 "ViT integration")
+ *                  ({@code [B, d] -> [B, d]}; identity for CNNs; docs/method.md §3 "ViT integration")
  */
 public record Features(SDVariable tokens, int dim, Grid grid, Map<String, PrefixOutput> prefix,
                        UnaryOperator<SDVariable> finalNorm) {

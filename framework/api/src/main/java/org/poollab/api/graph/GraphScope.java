@@ -113,8 +113,9 @@ public final class GraphScope {
     }
 
     /**
-     * A per-sample keep mask for stochastic depth, shape {@code [B, 1, ..., 1]} of the given rank, B being the
-     * batch of this scope's input; see {@link StochasticInput}. Returns {@code null} when {@code dropProbability} is 0 (nothing to drop).
+     * A per-sample keep mask for stochastic depth, shape {@code [B, 1, ..., 1]} of the given rank, B being the batch of
+     * this scope's input; see {@link StochasticInput}. Returns {@code null} when {@code dropProbability} is 0 (nothing
+     * to drop).
      */
     public SDVariable keepMask(String localName, double dropProbability, int rank) {
         if (dropProbability <= 0) {

@@ -5,10 +5,11 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * Graph building blocks with the numerics SPEC requires. Plugins receive this by constructor injection so that
- * every plugin gets the same exact GELU, the same LayerNorm with epsilon and the same stable softmax instead of
- * SameDiff's built-ins (DL4J-NOTES: {@code sd.nn.gelu} is an approximation, {@code sd.nn.layerNorm} has no
- * epsilon, {@code logSoftmax(x, dim)} has a broken gradient).
+ * Graph building blocks with the numerics the reference implementations use. Plugins receive this by constructor
+ * injection so that every plugin gets the same exact GELU, the same LayerNorm with epsilon and a log-softmax whose
+ * gradient works, where SameDiff's built-ins fall short (docs/dl4j.md: {@code sd.nn.gelu} is an approximation,
+ * {@code sd.nn.layerNorm} has no epsilon, {@code logSoftmax(x, dim)} has a broken gradient). Softmax is SameDiff's
+ * fused op, which is exact.
  */
 public class Layers {
 

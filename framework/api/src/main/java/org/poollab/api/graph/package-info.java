@@ -1,5 +1,5 @@
 /**
  * Building a model's SameDiff graph: scopes with seeded, shareable parameters, random per-step inputs, and layers
- * with the numerics SPEC requires.
+ * with the numerics of the reference implementations (docs/dl4j.md).
  */
 package org.poollab.api.graph;

@@ -6,7 +6,7 @@ import org.poollab.api.backbone.Features;
 import org.poollab.api.graph.GraphScope;
 
 /**
- * A pooling written as the three steps of the generic pooling framework (SPEC §2, paper §3): initial
+ * A pooling written as the three steps of the generic pooling framework (docs/method.md §2, paper §3): initial
  * representation, interaction, aggregation. The attention map is the interaction's weights averaged over heads.
  */
 public abstract class StagedPooling implements PoolingModule {

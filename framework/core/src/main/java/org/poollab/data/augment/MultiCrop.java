@@ -8,9 +8,9 @@ import org.poollab.config.DinoConfig;
 import org.poollab.data.Sample;
 
 /**
- * DINO's multi-crop (SPEC §6): two global views (the first always blurred, the second rarely blurred and sometimes
- * solarised) and L smaller local views, each a random resized crop, flip, colour jitter, random grayscale, then
- * normalised per channel with the data set's mean and std (the order of DINO's {@code DataAugmentationDINO}).
+ * DINO's multi-crop (docs/method.md §6): two global views (the first always blurred, the second rarely blurred and
+ * sometimes solarised) and L smaller local views, each a random resized crop, flip, colour jitter, random grayscale,
+ * then normalised per channel with the data set's mean and std (the order of DINO's {@code DataAugmentationDINO}).
  */
 public final class MultiCrop {
 

@@ -7,7 +7,7 @@ import org.poollab.data.ImageDataset;
  * In-place photometric changes of a square image, planar {@code [C, size, size]} with C = 1 (grey) or 3 (red,
  * green, blue) and values in [0, 1], as torchvision defines them for float tensors
  * ({@code torchvision.transforms.functional}). On grey images saturation, hue and grayscale change nothing, so
- * DINO's colour jitter reduces to brightness and contrast there (SPEC §6).
+ * DINO's colour jitter reduces to brightness and contrast there (docs/method.md §6).
  */
 public final class Photometric {
 

@@ -5,8 +5,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.poollab.api.graph.Layers;
 
 /**
- * The student side of DINO's loss (SPEC §6) as graph ops: with teacher probabilities {@code q_i} of the 2 global
- * views and student log-probabilities {@code log p_v = log_softmax(s_v / tau_s)} of all V = 2 + L views,
+ * The student side of DINO's loss (docs/method.md §6) as graph ops: with teacher probabilities {@code q_i} of the 2
+ * global views and student log-probabilities {@code log p_v = log_softmax(s_v / tau_s)} of all V = 2 + L views,
  * <pre>
  *   loss_b = sum over i in {0,1}, v != i of  -q_i . log p_v  / (2V - 2)
  * </pre>

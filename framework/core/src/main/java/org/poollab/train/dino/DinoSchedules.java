@@ -6,9 +6,9 @@ import org.poollab.schedule.Schedule;
 import org.poollab.train.Schedules;
 
 /**
- * Every DINO schedule as an array over global steps (SPEC §6): learning rate (warm-up to {@code lr * batch/256},
- * cosine to minLr), weight decay (cosine), teacher momentum (cosine to 1) and teacher temperature (linear warm-up,
- * then flat).
+ * Every DINO schedule as an array over global steps (docs/method.md §6): learning rate (warm-up to {@code lr *
+ * batch/256}, cosine to minLr), weight decay (cosine), teacher momentum (cosine to 1) and teacher temperature (linear
+ * warm-up, then flat).
  *
  * @param optimizer learning rate and weight decay
  * @param momentum the teacher's EMA momentum

@@ -19,8 +19,8 @@ import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
 
 /**
- * DINO (SPEC §6): the student learns, over all multi-crop views, to match the centred and sharpened teacher on
- * the other global view; the teacher follows the student by EMA. No labels are read for training; k-NN on the
+ * DINO (docs/method.md §6): the student learns, over all multi-crop views, to match the centred and sharpened teacher
+ * on the other global view; the teacher follows the student by EMA. No labels are read for training; k-NN on the
  * teacher's backbone + pooling features judges the run. A checkpoint is written at every epoch end.
  */
 public final class DinoTrainer implements Trainer {

@@ -19,8 +19,8 @@ import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
 
 /**
- * MoCo v3 (SPEC §6): two augmented views per image; the base encoder's queries learn to pick, among the batch's
- * keys, the momentum encoder's key of the other view. No labels are read for training; k-NN on the momentum
+ * MoCo v3 (docs/mocov3.md): two augmented views per image; the base encoder's queries learn to pick, among the
+ * batch's keys, the momentum encoder's key of the other view. No labels are read for training; k-NN on the momentum
  * encoder's backbone + pooling judges the run. A checkpoint is written at every epoch end.
  */
 public final class MocoTrainer implements Trainer {

@@ -17,7 +17,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * CaiT's class attention as a pooling (SPEC §4): a learned class token passes through k blocks
+ * CaiT's class attention as a pooling (docs/method.md §4): a learned class token passes through k blocks
  * {@code c += g1 * CA(LN1(c), LN1(X))}, {@code c += g2 * MLP(LN2(c))} while the tokens X stay frozen; LayerScale
  * gains g start at {@code layerScale} (CaiT: 0.1 for shallow stacks). The map is the last block's attention.
  */

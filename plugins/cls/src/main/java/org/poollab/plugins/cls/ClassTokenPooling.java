@@ -13,8 +13,8 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * The ViT [CLS] token as a pooling (SPEC §4): asks the backbone for a learned prefix token and returns its final
- * state; the map is that token's last-block attention to the patches (heads averaged, and per head).
+ * The ViT [CLS] token as a pooling (docs/method.md §4): asks the backbone for a learned prefix token and returns its
+ * final state; the map is that token's last-block attention to the patches (heads averaged, and per head).
  */
 @Extension
 public final class ClassTokenPooling implements Pooling {

@@ -12,7 +12,7 @@ import org.poollab.api.param.ParamException;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 
-/** ConvNeXt-style CNN backbone (SPEC §5): its last feature map's positions are the tokens to pool. */
+/** ConvNeXt-style CNN backbone (docs/method.md §5): its last feature map's positions are the tokens to pool. */
 @Extension
 public final class ConvNext implements Backbone {
 

@@ -15,7 +15,7 @@ import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.StagedPooling;
 import org.poollab.api.pooling.TokenOrder;
 
-/** Global average pooling: uniform weights over the tokens (SPEC §4, the baseline of every comparison). */
+/** Global average pooling: uniform weights over the tokens (docs/method.md §4, the baseline of every comparison). */
 @Extension
 public final class GlobalAveragePooling implements Pooling {
 

@@ -15,7 +15,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * GeM (SPEC §4): {@code u = (mean_j max(x_j, eps)^p)^(1/p)} per channel. p = 1 is the mean of the clamped
+ * GeM (docs/method.md §4): {@code u = (mean_j max(x_j, eps)^p)^(1/p)} per channel. p = 1 is the mean of the clamped
  * features, large p tends to the max. p is a fixed value or a learned scalar.
  */
 @Extension

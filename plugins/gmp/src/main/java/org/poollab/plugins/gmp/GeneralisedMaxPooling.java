@@ -15,7 +15,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * Generalised max pooling (Murray and Perronnin; SPEC §4): token weights {@code alpha} solving
+ * Generalised max pooling (Murray and Perronnin; docs/method.md §4): token weights {@code alpha} solving
  * {@code (X X^T + lambda I) alpha = 1} per image, so every token's similarity to the pooled vector
  * {@code u = X^T alpha} is about equal (frequent patterns are down-weighted). The system is solved by a fixed
  * number of conjugate-gradient steps written as graph ops: ND4J M2.1's {@code MatrixInverse} gradient is wrong and

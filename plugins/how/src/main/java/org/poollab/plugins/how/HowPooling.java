@@ -21,10 +21,10 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * HOW (Tolias, Jenicek and Chum; SPEC §4): each token is weighted by its L2 norm; the tokens are smoothed by a
- * 3x3 average on their grid (borders average fewer neighbours), reduced to {@code d / reduction} channels by a
- * learned linear map, L2-normalised one by one, summed with the weights, and the sum is L2-normalised. The
- * reduction is initialised randomly here (the paper fits it by PCA whitening on training descriptors).
+ * HOW (Tolias, Jenicek and Chum; docs/method.md §4): each token is weighted by its L2 norm; the tokens are smoothed by
+ * a 3x3 average on their grid (borders average fewer neighbours), reduced to {@code d / reduction} channels by a
+ * learned linear map, L2-normalised one by one, summed with the weights, and the sum is L2-normalised. The reduction is
+ * initialised randomly here (the paper fits it by PCA whitening on training descriptors).
  */
 @Extension
 public final class HowPooling implements Pooling {

@@ -15,7 +15,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * Log-sum-exp pooling (SPEC §4): {@code u = m + (1/r) log mean_j exp(r (x_j - m))} per channel with
+ * Log-sum-exp pooling (docs/method.md §4): {@code u = m + (1/r) log mean_j exp(r (x_j - m))} per channel with
  * {@code m = max_j x_j} (for stability; u does not depend on it). r → ∞ gives the max, r → 0 the mean.
  */
 @Extension

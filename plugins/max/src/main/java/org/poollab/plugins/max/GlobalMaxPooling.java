@@ -14,7 +14,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * Global max pooling (SPEC §4): the channel-wise maximum over tokens. This is the README's "write your own
+ * Global max pooling (docs/method.md §4): the channel-wise maximum over tokens. This is the README's "write your own
  * pooling" example: one class, one pom, one test, and nothing in the framework changes.
  */
 @Extension

@@ -16,11 +16,11 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * OTK (Mialon et al.; SPEC §4): an entropic transport plan {@code P} between the N tokens and p learned reference
- * vectors, with kernel {@code exp(<x_i, z_j> / eps)}, row marginals {@code p / N} and column marginals 1, found
- * by log-domain Sinkhorn iterations (each a row then a column scaling, so the columns are exact). The output is
- * one plan-weighted sum of tokens per reference, {@code u_j = sum_i P_ij x_i}, concatenated: width {@code p d}.
- * With one reference the plan is uniform and OTK equals GAP, whatever eps or the number of iterations.
+ * OTK (Mialon et al.; docs/method.md §4): an entropic transport plan {@code P} between the N tokens and p learned
+ * reference vectors, with kernel {@code exp(<x_i, z_j> / eps)}, row marginals {@code p / N} and column marginals 1,
+ * found by log-domain Sinkhorn iterations (each a row then a column scaling, so the columns are exact). The output is
+ * one plan-weighted sum of tokens per reference, {@code u_j = sum_i P_ij x_i}, concatenated: width {@code p d}. With
+ * one reference the plan is uniform and OTK equals GAP, whatever eps or the number of iterations.
  */
 @Extension
 public final class OptimalTransportPooling implements Pooling {

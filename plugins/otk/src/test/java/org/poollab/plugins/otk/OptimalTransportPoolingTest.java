@@ -90,7 +90,8 @@ class OptimalTransportPoolingTest {
     void gradientsMatchFiniteDifferences() {
         INDArray tokens = PoolingHarness.randomTokens(24, B, N, D);
         assertEquals(12 + 6, harness(Map.of("refs", 2, "iterations", 2, "eps", 0.5), tokens)
-                .assertGradients(GradientCheck.standard()), "entries checked: 12 of the tokens, all 6 of the references");
+                .assertGradients(GradientCheck.standard()),
+                "entries checked: 12 of the tokens, all 6 of the references");
     }
 
     /** Sinkhorn in the plain domain: rows to p / N, then columns to 1, {@code iterations} times. */

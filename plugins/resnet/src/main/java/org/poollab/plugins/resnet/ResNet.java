@@ -11,7 +11,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 
-/** ResNet CNN backbone (SPEC §5): its last feature map's positions are the tokens to pool. */
+/** ResNet CNN backbone (docs/method.md §5): its last feature map's positions are the tokens to pool. */
 @Extension
 public final class ResNet implements Backbone {
 

@@ -10,7 +10,7 @@ import org.poollab.api.pooling.Pooling;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.TokenOrder;
 
-/** SimPool (Psomas et al., ICCV 2023; SPEC §3): attention pooling initialised by GAP. */
+/** SimPool (Psomas et al., ICCV 2023; docs/method.md §3): attention pooling initialised by GAP. */
 @Extension
 public final class SimPool implements Pooling {
 

@@ -8,7 +8,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.api.pooling.Interaction;
 import org.poollab.api.pooling.StagedPooling;
 
-/** SimPool's three steps (SPEC §3). */
+/** SimPool's three steps (docs/method.md §3). */
 final class SimPoolModule extends StagedPooling {
 
     private final Layers layers;
@@ -37,7 +37,8 @@ final class SimPoolModule extends StagedPooling {
         int tokens = features.grid().tokens();
         SDVariable normalised = layers.layerNorm(scope, "norm", features.tokens(), 3, dim, settings.eps());
         SDVariable query = layers.linear(scope, "Wq", initial, dim, dim, settings.qkBias()); // [B, d]
-        SDVariable keys = layers.linearTokens(scope, "Wk", normalised, tokens, dim, dim, settings.qkBias()); // [B, N, d]
+        // [B, N, d]
+        SDVariable keys = layers.linearTokens(scope, "Wk", normalised, tokens, dim, dim, settings.qkBias());
         SDVariable queryHeads = query.reshape(-1, heads, 1, headDim); // [B, H, 1, d/H]
         SDVariable keyHeads = sd.permute(keys.reshape(-1, tokens, heads, headDim), 0, 2, 1, 3); // [B, H, N, d/H]
         SDVariable scores = sd.mmul(queryHeads, keyHeads, false, true, false) // [B, H, 1, N]

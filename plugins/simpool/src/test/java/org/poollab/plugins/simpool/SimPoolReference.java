@@ -1,7 +1,7 @@
 package org.poollab.plugins.simpool;
 
 /**
- * SimPool in plain Java double arithmetic, written from SPEC §3 independently of the SameDiff graph.
+ * SimPool in plain Java double arithmetic, written from docs/method.md §3 independently of the SameDiff graph.
  * Arrays: tokens {@code [B][N][d]}, weights {@code [in][out]} (y = x W).
  */
 final class SimPoolReference {

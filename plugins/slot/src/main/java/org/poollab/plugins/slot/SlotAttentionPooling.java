@@ -17,7 +17,7 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * Slot attention (Locatello et al.; SPEC §4) as a pooling: S slots compete for the (normalised) tokens over T
+ * Slot attention (Locatello et al.; docs/method.md §4) as a pooling: S slots compete for the (normalised) tokens over T
  * iterations — attention softmax-normalised over the slots, then renormalised over the tokens into weighted means,
  * each slot updated by a GRU and a residual ReLU MLP — and the output is the channel-wise max over the slots. The
  * map is the last iteration's token weights averaged over slots. Deviation: the slots start from S learned vectors

@@ -17,8 +17,8 @@ import org.poollab.api.pooling.PoolingResult;
 import org.poollab.api.pooling.TokenOrder;
 
 /**
- * ViT-style pooling (SPEC §4): a learned token prepended to the tokens, one multi-head self-attention layer, and
- * the token's output row as the pooled vector; the map is its attention to the tokens.
+ * ViT-style pooling (docs/method.md §4): a learned token prepended to the tokens, one multi-head self-attention layer,
+ * and the token's output row as the pooled vector; the map is its attention to the tokens.
  */
 @Extension
 public final class VitPooling implements Pooling {

@@ -11,7 +11,7 @@ import org.poollab.api.graph.Layers;
 import org.poollab.api.param.ParamSpec;
 import org.poollab.api.param.Params;
 
-/** Vision Transformer backbone (SPEC §5); the [CLS] token exists only when a pooling asks for it. */
+/** Vision Transformer backbone (docs/method.md §5); the [CLS] token exists only when a pooling asks for it. */
 @Extension
 public final class VisionTransformer implements Backbone {
 

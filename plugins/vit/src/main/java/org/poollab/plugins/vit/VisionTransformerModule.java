@@ -82,8 +82,8 @@ final class VisionTransformerModule implements BackboneModule {
     }
 
     /**
-     * The learned embedding of the base grid, bicubically resized when the grid differs (SPEC §5), or the fixed
-     * sin-cos positions of this grid.
+     * The learned embedding of the base grid, bicubically resized when the grid differs (docs/method.md §5), or the
+     * fixed sin-cos positions of this grid.
      *
      * @return {@code [N, d]}
      */
