@@ -181,7 +181,7 @@ public final class SafeTensors {
             buffer.asDoubleBuffer().put(ordered.data().asDouble());
         } else if (array.dataType() == DataType.FLOAT) {
             buffer.asFloatBuffer().put(ordered.data().asFloat());
-        } else if (array.dataType() == DataType.LONG) {
+        } else if (array.dataType() == DataType.INT64) {
             buffer.asLongBuffer().put(ordered.data().asLong());
         } else {
             buffer.asIntBuffer().put(ordered.data().asInt());

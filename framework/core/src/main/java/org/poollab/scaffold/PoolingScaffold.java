@@ -110,6 +110,9 @@ public final class PoolingScaffold {
               <properties>
                 <plugin.id>@ID@</plugin.id>
                 <plugin.provider>your lab</plugin.provider>
+                <!-- PoolLab's own build fails on compiler warnings and checks Javadoc; this project need not. -->
+                <poollab.failOnWarning>false</poollab.failOnWarning>
+                <poollab.doclint>none</poollab.doclint>
               </properties>
             </project>
             """;

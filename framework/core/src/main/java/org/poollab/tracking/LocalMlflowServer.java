@@ -48,6 +48,7 @@ public final class LocalMlflowServer {
      *
      * @throws TrackingException if mlflow is not installed or the server does not come up
      */
+    @SuppressWarnings("try") // the file lock is held for the try block's body, never referenced in it
     public String ensureRunning() {
         String existing = recordedUri();
         if (existing != null && MlflowHttp.healthy(existing)) {

@@ -36,6 +36,7 @@ final class Optimizer {
                 .dataSetLabelMapping(labels)
                 .build());
         initializeTraining(sd);
+        @SuppressWarnings("rawtypes") // SameDiff's own map holds raw updaters
         Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
         for (SDVariable variable : sd.variables()) {
             if (variable.getVariableType() == VariableType.VARIABLE) {

@@ -1,31 +1,24 @@
 package org.poollab.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.backbone.Backbone;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.pooling.Pooling;
 import org.poollab.config.ComponentConfig;
-import org.poollab.data.StochasticMasks;
 import org.poollab.model.IncompatibleComponentsException;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.Registered;
+import org.poollab.testkit.BackboneContract;
 import org.poollab.testkit.PoolingContract;
 
 /**
@@ -38,11 +31,6 @@ class PoolingContractIT {
 
     private static final int B = 3;
     private static final ImageShape INPUT = new ImageShape(1, 28, 28);
-    /** Small versions of each backbone so that the whole matrix runs in seconds. */
-    private static final Map<String, Map<String, Object>> SMALL = Map.of(
-            "vit", Map.of("patch", 7, "dim", 8, "depth", 1, "heads", 2),
-            "convnext", Map.of("stem", 2, "dim", 8, "stages", 2, "depth", 1, "kernel", 3),
-            "resnet", Map.of("depth", "18", "stages", 2, "width", 4, "stem", "small"));
 
     @RegisterExtension
     static final ShippedPlugins PLUGINS = new ShippedPlugins();
@@ -78,6 +66,30 @@ class PoolingContractIT {
         return tests.stream();
     }
 
+    /** The test kit's {@link BackboneContract}, the one a backbone's own test extends, on every loaded backbone. */
+    @TestFactory
+    Stream<DynamicTest> theTestKitsContractOnEveryLoadedBackbone() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Registered<Backbone> loaded : PLUGINS.registry().backbones().values()) {
+            BackboneContract contract = new BackboneContract() {
+                @Override
+                protected Backbone backbone() {
+                    return loaded.component();
+                }
+            };
+            String id = loaded.component().id() + " (" + loaded.jar() + ")";
+            tests.add(DynamicTest.dynamicTest(id + ": tokens",
+                    contract::returnsFiniteTokensOfItsGridAndWidthForEachImage));
+            tests.add(DynamicTest.dynamicTest(id + ": smaller image",
+                    contract::aSmallerImageGivesTheTokensOfItsOwnGrid));
+            tests.add(DynamicTest.dynamicTest(id + ": gradients",
+                    contract::gradientsMatchFiniteDifferencesAndReachEveryParameter));
+            tests.add(DynamicTest.dynamicTest(id + ": prefix tokens",
+                    contract::aRequestedPrefixTokenComesBackWithItsOwnState));
+        }
+        return tests.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyPoolingWithEveryBackbone() {
         assertTrue(PLUGINS.registry().poolings().size() >= 6, "plugins directory incomplete: "
@@ -92,8 +104,9 @@ class PoolingContractIT {
     }
 
     private static void check(String backboneId, String poolingId) {
+        // Each backbone's own small version, so that the whole matrix runs in seconds.
         ModelSpec spec = ModelSpec.resolve(PLUGINS.registry(),
-                new ComponentConfig(backboneId, null, SMALL.getOrDefault(backboneId, Map.of())),
+                new ComponentConfig(backboneId, Backbone.TEST_PRESET, Map.of()),
                 new ComponentConfig(poolingId, null, Map.of()), INPUT);
         ModelGraph model;
         try {

@@ -45,7 +45,7 @@ class TorchCheckpointIT {
             assertValues(tensor(root, "bfloat16"), "bfloat16", DataType.FLOAT, new long[] {2, 3, 4}, i -> i / 4.0);
             assertValues(tensor(root, "float64"), "float64", DataType.DOUBLE, new long[] {2, 3, 4}, i -> i / 3.0);
             INDArray longs = tensor(root, "int64").load();
-            assertEquals(DataType.LONG, longs.dataType());
+            assertEquals(DataType.INT64, longs.dataType());
             for (int i = 0; i < 6; i++) {
                 assertEquals(i * 1_000_000_007L, longs.getLong(i));
             }

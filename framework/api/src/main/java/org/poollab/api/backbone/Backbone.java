@@ -12,6 +12,13 @@ import org.poollab.api.param.Params;
 public interface Backbone extends ExtensionPoint, Component {
 
     /**
+     * The preset every backbone declares: a small version of itself for 28 x 28 grey images that builds and runs in
+     * seconds, which the test kit's {@code BackboneContract} and the framework's test of every pooling on every
+     * backbone use.
+     */
+    String TEST_PRESET = "test";
+
+    /**
      * Configures a backbone.
      *
      * @param params validated parameters (defaults, preset and user values applied)

@@ -56,7 +56,8 @@ public final class ResNet implements Backbone {
                 "resnet18", Map.of("depth", "18"),
                 "resnet50", Map.of("depth", "50"),
                 "fmnist-tiny", Map.of("depth", "18", "stages", 3, "width", 16, "stem", "small"),
-                "fmnist-small", Map.of("depth", "18", "stages", 3, "width", 32, "stem", "small"));
+                "fmnist-small", Map.of("depth", "18", "stages", 3, "width", 32, "stem", "small"),
+                TEST_PRESET, Map.of("depth", "18", "stages", 2, "width", 4, "stem", "small"));
     }
 
     @Override

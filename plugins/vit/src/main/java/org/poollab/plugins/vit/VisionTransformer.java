@@ -57,7 +57,8 @@ public final class VisionTransformer implements Backbone {
                 "small", Map.of("patch", 16, "dim", 384, "depth", 12, "heads", 6, "dropPath", 0.1),
                 "fmnist-tiny", Map.of("patch", 4, "dim", 64, "depth", 3, "heads", 2),
                 "fmnist-small", Map.of("patch", 4, "dim", 128, "depth", 4, "heads", 4),
-                "fmnist-dino", Map.of("patch", 4, "dim", 192, "depth", 4, "heads", 3));
+                "fmnist-dino", Map.of("patch", 4, "dim", 192, "depth", 4, "heads", 3),
+                TEST_PRESET, Map.of("patch", 4, "dim", 8, "depth", 1, "heads", 2));
     }
 
     @Override
