@@ -2,19 +2,20 @@ package org.poollab.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.poollab.scaffold.PoolingScaffold;
+import org.poollab.scaffold.PluginScaffold;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code poollab new-plugin pooling NAME [--dir DIR]}: a standalone Maven project for a new pooling. */
-@Command(name = "new-plugin", description = "Write a standalone Maven project for a new pooling plugin: the "
-        + "@Extension class with the three StagedPooling steps (a working attention pooling to change), a test that "
-        + "runs PoolLab's contract, a README; 'mvn -q package' in it builds target/plugins/NAME.jar.")
+/** {@code poollab new-plugin pooling|backbone NAME [--dir DIR]}: a standalone Maven project for a new plugin. */
+@Command(name = "new-plugin", description = "Write a standalone Maven project for a new pooling or backbone plugin: "
+        + "the @Extension class (a working attention pooling in the three StagedPooling steps, or a patch-embedding "
+        + "backbone, to change), a test that runs PoolLab's contract, a README; 'mvn -q package' in it builds "
+        + "target/plugins/NAME.jar.")
 final class NewPluginCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "pooling")
+    @Parameters(index = "0", paramLabel = "KIND", description = "pooling or backbone")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "the plugin's id, e.g. my-pool")
@@ -26,13 +27,15 @@ final class NewPluginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!kind.equals("pooling")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "KIND '" + kind + "': only 'pooling' "
-                    + "projects are scaffolded so far; a backbone plugin starts from plugins/vit in this repository");
-        }
-        PoolingScaffold scaffold;
+        PluginScaffold.Kind pluginKind = switch (kind) {
+            case "pooling" -> PluginScaffold.Kind.POOLING;
+            case "backbone" -> PluginScaffold.Kind.BACKBONE;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "KIND is '" + kind
+                    + "' but must be pooling or backbone");
+        };
+        PluginScaffold scaffold;
         try {
-            scaffold = new PoolingScaffold(name);
+            scaffold = new PluginScaffold(pluginKind, name);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -44,7 +47,7 @@ final class NewPluginCommand implements Callable<Integer> {
         }
         System.out.println("next: cd " + folder + " && mvn -q package   (builds target/plugins/" + name + ".jar and "
                 + "runs the contract test); then ./poollab run EXPERIMENT.yaml --plugins " + folder.toAbsolutePath()
-                .resolve("target/plugins") + " with pooling: {id: " + name + "}");
+                .resolve("target/plugins") + " with " + pluginKind.word() + ": {id: " + name + "}");
         return 0;
     }
 }

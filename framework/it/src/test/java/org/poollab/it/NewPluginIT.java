@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A plugin written outside this repository, as a lab would: {@code new-plugin} scaffolds a project into a temporary
- * folder, real Maven builds it (running the test kit's contract on it), and a run loads the jar from the project's
- * own folder with {@code --plugins}. A module copied with another's {@code plugin.id} fails its build.
+ * Plugins written outside this repository, as a lab would: {@code new-plugin} scaffolds a pooling or a backbone
+ * project into a temporary folder, real Maven builds it (running the test kit's contract on it), and a run loads the
+ * jar from the project's own folder with {@code --plugins}. A module copied with another's {@code plugin.id} fails its build.
  */
 class NewPluginIT {
 
@@ -66,6 +66,36 @@ class NewPluginIT {
         Cli.Result badName = cli.run("new-plugin", "pooling", "Lab_Pool", "--dir", dir.resolve("x").toString());
         assertEquals(2, badName.code(), badName.err());
         assertTrue(badName.err().contains("lower-case letters"), badName.err());
+    }
+
+    @Test
+    void aScaffoldedBackboneBuildsWithMavenAndARunUsesItWithAShippedPooling() throws Exception {
+        Cli cli = new Cli(dir, SERVER.uri());
+        Path project = dir.resolve("lab-net");
+        Cli.Result scaffolded = cli.run("new-plugin", "backbone", "lab-net", "--dir", project.toString());
+        assertEquals(0, scaffolded.code(), scaffolded.err());
+        assertTrue(Files.exists(project.resolve("src/test/java/org/example/labnet/LabNetBackboneContractTest.java")),
+                scaffolded.out());
+
+        maven(project, "package"); // compiles, runs the backbone contract, packages
+        Path plugins = project.resolve("target/plugins");
+        assertTrue(Files.exists(plugins.resolve("lab-net.jar")), "the jar lands in the project's target/plugins");
+
+        Path file = cli.experiment("""
+                experiment: it-new-backbone
+                data: {trainSubset: 200, testSubset: 100}
+                backbone: {id: lab-net, params: {dim: 32}}
+                pooling: {id: simpool}
+                trainer: {epochs: 1, batchSize: 50}
+                eval: {batchSize: 100, knn: {k: [10]}}
+                """);
+        Cli.Result run = cli.run("run", file.toString(), "--plugins", plugins.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("knn_top1_k10 = ") && run.out().contains("attention_jaccard = "), run.out());
+
+        Cli.Result unknownKind = cli.run("new-plugin", "trainer", "x", "--dir", dir.resolve("x").toString());
+        assertEquals(2, unknownKind.code(), unknownKind.err());
+        assertTrue(unknownKind.err().contains("must be pooling or backbone"), unknownKind.err());
     }
 
     @Test
