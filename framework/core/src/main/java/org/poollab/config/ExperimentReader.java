@@ -128,15 +128,17 @@ final class ExperimentReader {
         boolean moco = trainer == TrainerKind.MOCOV3;
         double lr = node.number("lr", dino ? 5e-4 : moco ? 1.5e-4 : 1e-3, 1e-9, 10);
         double weightDecay = node.number("weightDecay", dino ? 0.04 : moco ? 0.1 : 0.05, 0, 10);
-        OptimizerConfig config = new OptimizerConfig(lr,
-                node.number("minLr", dino ? 1e-6 : moco ? 0 : 1e-5, 0, lr),
-                weightDecay,
-                node.number("weightDecayEnd", dino ? 0.4 : weightDecay, 0, 10),
-                node.number("warmupFraction", dino ? 0.2 : moco ? 40.0 / 300 : 0.1, 0, 1),
-                node.number("clipGrad", moco ? 0 : 3.0, 0, 1e6),
-                node.number("beta1", 0.9, 0, 0.999999),
-                node.number("beta2", 0.999, 0, 0.999999),
-                node.number("eps", 1e-8, 1e-12, 1));
+        OptimizerConfig config = OptimizerConfig.builder()
+                .lr(lr)
+                .minLr(node.number("minLr", dino ? 1e-6 : moco ? 0 : 1e-5, 0, lr))
+                .weightDecay(weightDecay)
+                .weightDecayEnd(node.number("weightDecayEnd", dino ? 0.4 : weightDecay, 0, 10))
+                .warmupFraction(node.number("warmupFraction", dino ? 0.2 : moco ? 40.0 / 300 : 0.1, 0, 1))
+                .clipGrad(node.number("clipGrad", moco ? 0 : 3.0, 0, 1e6))
+                .beta1(node.number("beta1", 0.9, 0, 0.999999))
+                .beta2(node.number("beta2", 0.999, 0, 0.999999))
+                .eps(node.number("eps", 1e-8, 1e-12, 1))
+                .build();
         node.rejectUnknownKeys();
         return config;
     }

@@ -28,7 +28,8 @@ class RunningAveragesTest {
     private static final int SIDE = 2;
     private static final double EPS = 1e-5;
     private static final double MOMENTUM = 0.1;
-    private static final OptimizerConfig ADAM = new OptimizerConfig(1, 0, 0, 0, 0, 0, 0.9, 0.999, 1e-8);
+    private static final OptimizerConfig ADAM = OptimizerConfig.builder().lr(1).minLr(0).weightDecay(0)
+            .weightDecayEnd(0).warmupFraction(0).clipGrad(0).beta1(0.9).beta2(0.999).eps(1e-8).build();
 
     /** x {@code [B, C, side, side]} -> batch norm -> per-sample loss {@code sum(y * w)}; w trainable. */
     private record Net(GraphScope scope, SDVariable normalised, SDVariable perSample) {

@@ -21,7 +21,8 @@ import org.poollab.schedule.Schedule;
 /** Steps run in one fit call: in order, each with its own learning rate, and a non-finite loss stops them. */
 class TrainingGraphTest {
 
-    private static final OptimizerConfig ADAM = new OptimizerConfig(1, 0, 0, 0, 0, 0, 0.9, 0.999, 1e-8);
+    private static final OptimizerConfig ADAM = OptimizerConfig.builder().lr(1).minLr(0).weightDecay(0)
+            .weightDecayEnd(0).warmupFraction(0).clipGrad(0).beta1(0.9).beta2(0.999).eps(1e-8).build();
 
     /** per-sample loss {@code (x w - y)^2} for weights w {@code [2, 1]}, both 1. */
     private static TrainingGraph graph(Schedule lr) {
