@@ -8,8 +8,8 @@ AdamW (no decay on 1-d parameters), per-parameter gradient clipping. DINO step (
 2 global views without gradient, student on global + local views, DINO loss over pairs of different views, AdamW,
 EMA of the teacher, centre update. MoCo v3 step (docs/mocov3.md, moco/builder.py): base encoder (ViT + pooling +
 3-layer projector) and 2-layer predictor on two views, the momentum encoder's EMA and keys without gradient, the
-symmetric contrastive loss times 2 tau, AdamW. Inputs are random tensors of the right shapes, generated before timing (PoolLab prepares
-its batches on a background thread). Prints one JSON object; never used by PoolLab itself.
+symmetric contrastive loss times 2 tau, AdamW. Inputs are random tensors of the right shapes, generated before
+timing (PoolLab prepares its batches on a background thread). Prints one JSON object; never used by PoolLab itself.
 """
 import argparse
 import copy

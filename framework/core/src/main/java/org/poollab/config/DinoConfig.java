@@ -215,7 +215,9 @@ public record DinoConfig(int localCrops, int localSize, List<Double> globalScale
             if (!unset.isEmpty()) {
                 throw new IllegalStateException("DinoConfig needs " + String.join(", ", unset));
             }
-            return new DinoConfig(localCrops, localSize, globalScale, localScale, hiddenDim, bottleneckDim, outDim, normLastLayer, studentTemp, teacherTemp, warmupTeacherTemp, teacherTempWarmupFraction, momentum, centerMomentum, freezeLastLayerEpochs, augmentation);
+            return new DinoConfig(localCrops, localSize, globalScale, localScale, hiddenDim, bottleneckDim, outDim,
+                    normLastLayer, studentTemp, teacherTemp, warmupTeacherTemp, teacherTempWarmupFraction, momentum,
+                    centerMomentum, freezeLastLayerEpochs, augmentation);
         }
     }
 }

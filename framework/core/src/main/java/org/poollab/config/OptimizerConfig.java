@@ -131,7 +131,8 @@ public record OptimizerConfig(double lr, double minLr, double weightDecay, doubl
             if (!unset.isEmpty()) {
                 throw new IllegalStateException("OptimizerConfig needs " + String.join(", ", unset));
             }
-            return new OptimizerConfig(lr, minLr, weightDecay, weightDecayEnd, warmupFraction, clipGrad, beta1, beta2, eps);
+            return new OptimizerConfig(lr, minLr, weightDecay, weightDecayEnd, warmupFraction, clipGrad, beta1, beta2,
+                    eps);
         }
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Plugins written outside this repository, as a lab would: {@code new-plugin} scaffolds a pooling or a backbone
  * project into a temporary folder, real Maven builds it (running the test kit's contract on it), and a run loads the
- * jar from the project's own folder with {@code --plugins}. A module copied with another's {@code plugin.id} fails its build.
+ * jar from the project's own folder with {@code --plugins}. A module copied with another's {@code plugin.id} fails
+ * its build.
  */
 class NewPluginIT {
 
