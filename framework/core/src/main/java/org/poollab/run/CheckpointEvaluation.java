@@ -75,8 +75,13 @@ public final class CheckpointEvaluation {
                 paths.journal())) {
             try {
                 run.logParams(params(loaded));
-                run.setTags(RunProvenance.tags(config, PluginProvenance.of(registry, config.backbone().id(),
-                        config.pooling().id())));
+                PluginProvenance installed = PluginProvenance.of(registry, config.backbone().id(),
+                        config.pooling().id());
+                run.setTags(RunProvenance.tags(config, installed));
+                // Evaluating with other plugin code than trained is allowed (it is what a changed plugin is
+                // checked with), but said and tagged.
+                RunProvenance.tagAcceptedChanges(run, installed, RunProvenance.pluginChanges(
+                        RunCheckpoints.plugins(checkpoint), installed, true, run.runId()), out);
                 DataSource data = DataSource.load(config.data(), config.seed(), System.err);
                 Evaluation evaluation = new Evaluation(config, System.err);
                 Map<String, Double> metrics = evaluation.evaluate(loaded.model(), data.train(), data.test(), knn);

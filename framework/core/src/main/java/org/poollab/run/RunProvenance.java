@@ -93,13 +93,13 @@ public final class RunProvenance {
         return changes;
     }
 
-    /** Prints accepted plugin changes and tags the run with them and with the plugins it now continues with. */
+    /** Prints accepted plugin changes and tags the run with them and with the plugins it now runs with. */
     static void tagAcceptedChanges(MlflowRun run, PluginProvenance installed, List<String> changes,
                                    PrintStream out) {
         if (changes.isEmpty()) {
             return;
         }
-        changes.forEach(change -> out.println("warning: resuming with changed plugin code: " + change));
+        changes.forEach(change -> out.println("warning: the plugin code changed since training: " + change));
         Map<String, String> tags = new LinkedHashMap<>(installed.tags());
         tags.put(PLUGIN_CHANGED_TAG, String.join("; ", changes));
         run.setTags(tags);

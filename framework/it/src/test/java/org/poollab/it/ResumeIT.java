@@ -138,7 +138,7 @@ class ResumeIT {
 
         Cli.Result accepted = cli.run("resume", runId, "--accept-plugin-change");
         assertEquals(0, accepted.code(), accepted.err());
-        assertTrue(accepted.out().contains("warning: resuming with changed plugin code: pooling 'simpool'"),
+        assertTrue(accepted.out().contains("warning: the plugin code changed since training: pooling 'simpool'"),
                 accepted.out());
         assertEquals("FINISHED", status(runId));
         String run = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + runId);
