@@ -7,6 +7,7 @@ import org.poollab.plugin.PluginFailureException;
 import org.poollab.plugin.PluginLoadException;
 import org.poollab.run.MemoryLimitException;
 import org.poollab.run.SweepFailedException;
+import org.poollab.slurm.SlurmException;
 import org.poollab.tracking.TrackingException;
 import org.poollab.train.NonFiniteLossException;
 import picocli.CommandLine;
@@ -43,6 +44,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             kind = "plugin";
         } else if (e instanceof IncompatibleComponentsException) {
             kind = "incompatible components";
+        } else if (e instanceof SlurmException) {
+            kind = "Slurm";
         } else if (e instanceof TrackingException) {
             kind = "MLflow";
         } else if (e instanceof SweepFailedException) {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, ResumeCommand.class, ValidateCommand.class, BenchCommand.class,
                 AttentionCommand.class, EvalCommand.class, EmbedCommand.class, ImportCommand.class,
                 ExportCommand.class, ReportCommand.class, PluginsCommand.class, MlflowCommand.class,
-                DataCommand.class, NewPluginCommand.class, CommandLine.HelpCommand.class})
+                DataCommand.class, NewPluginCommand.class, StatusCommand.class, CancelCommand.class,
+                CommandLine.HelpCommand.class})
 public final class PoolLab implements Callable<Integer> {
 
     @Option(names = "--plugins", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

@@ -11,7 +11,9 @@ import org.poollab.config.ExperimentPlan;
 import org.poollab.run.ParallelSweep;
 import org.poollab.run.ProjectPaths;
 import org.poollab.run.RunLauncher;
+import org.poollab.run.SlurmSweep;
 import org.poollab.run.SweepRunner;
+import org.poollab.slurm.Slurm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +37,17 @@ final class RunCommand implements Callable<Integer> {
             + "jars differ from those the run was trained with")
     boolean acceptPluginChange;
 
+    @Option(names = "--executor", paramLabel = "local|slurm", description = "where a sweep's points run: local (this "
+            + "machine, default) or slurm (one job array, a task per point, resources from executor.slurm)")
+    String executor = "local";
+
+    @Option(names = "--slurm", paramLabel = "OPTIONS", description = "with --executor slurm: more sbatch options, "
+            + "e.g. \"--qos=long --account=lab\"")
+    String slurmOptions = "";
+
+    @Option(names = SlurmSweep.SETTLE_OPTION, hidden = true)
+    boolean settleParent;
+
     @Option(names = ParallelSweep.POINT_OPTION, hidden = true)
     Integer sweepPoint;
 
@@ -57,7 +70,11 @@ final class RunCommand implements Callable<Integer> {
                 if (sweepParent == null) {
                     throw new ConfigException(ParallelSweep.PARENT_OPTION, "a sweep point needs its parent run");
                 }
-                sweeps.runPoint(plan, options.file(), sweepPoint, sweepParent);
+                sweeps.runPoint(plan, options.file(), sweepPoint, sweepParent, settleParent);
+            } else if (onSlurm(plan)) {
+                sweeps.submit(plan, options.file(), new SlurmSweep(new Slurm(), PoolLab.class.getName(),
+                        runArguments(options.file(), options.overrides, acceptPluginChange, options.debug),
+                        words(slurmOptions), System.out));
             } else if (plan.isSweep()) {
                 sweeps.run(plan, options.file(), parallel.isParallel() ? Optional.of(parallel) : Optional.empty());
             } else {
@@ -65,6 +82,32 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The words of a {@code --slurm "..."} option, split at white space. */
+    static List<String> words(String options) {
+        return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+    }
+
+    /**
+     * Whether the points go to Slurm.
+     *
+     * @throws ConfigException for an unknown executor, or Slurm asked of a file that is not a sweep
+     */
+    private boolean onSlurm(ExperimentPlan plan) {
+        switch (executor) {
+            case "local":
+                return false;
+            case "slurm":
+                if (!plan.isSweep()) {
+                    throw new ConfigException("--executor", "slurm runs the points of a sweep as one job array, and "
+                            + options.file() + " has no sweep section; submit a single run with: sbatch --wrap "
+                            + "'./poollab run " + options.file() + "'");
+                }
+                return true;
+            default:
+                throw new ConfigException("--executor", "is '" + executor + "' but must be local or slurm");
+        }
     }
 
     /** This command without --workers: what each JVM of a parallel sweep runs (plus its point). */

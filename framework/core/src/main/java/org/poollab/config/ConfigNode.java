@@ -205,6 +205,17 @@ final class ConfigNode {
         return List.copyOf(out);
     }
 
+    /** A list of words (empty if absent), e.g. extra command-line options. */
+    List<String> stringList(String key) {
+        Object value = take(key, List.of());
+        if (!(value instanceof List<?> list) || list.stream().anyMatch(item -> !(item instanceof String))) {
+            throw problem(key, "is '" + value + "' but must be a list of text, e.g. [--qos=long]");
+        }
+        List<String> out = list.stream().map(String.class::cast).toList();
+        resolved.put(key, out);
+        return out;
+    }
+
     /** A list of exactly {@code size} numbers, each in [min, max]. */
     List<Double> numberList(String key, List<Double> defaultValue, int size, double min, double max) {
         Object value = take(key, defaultValue);

@@ -3,6 +3,7 @@ package org.poollab.config;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated experiment: every key present (defaults filled in), every value in range.
@@ -15,11 +16,13 @@ import java.util.Map;
  * @param trainer how to train
  * @param eval how to evaluate
  * @param tracking where to log
+ * @param slurm the resources of each task when a sweep runs as a Slurm job array ({@code executor.slurm}), if set
  * @param resolved the same values as a nested map with defaults filled in (logged as run params)
  */
 public record ExperimentConfig(String experiment, long seed, DataConfig data, ComponentConfig backbone,
                                ComponentConfig pooling, TrainerConfig trainer, EvalConfig eval,
-                               TrackingConfig tracking, Map<String, Object> resolved) {
+                               TrackingConfig tracking, Optional<SlurmConfig> slurm,
+                               Map<String, Object> resolved) {
 
     /** Freezes the resolved map. */
     public ExperimentConfig {

@@ -36,8 +36,11 @@ final class ExperimentReader {
         TrainerConfig trainer = trainer(root.section("trainer"), backbone.id());
         EvalConfig eval = eval(root.section("eval"));
         TrackingConfig tracking = tracking(root.section("tracking"));
+        Optional<SlurmConfig> slurm = Optional.ofNullable(root.optionalSection("executor"))
+                .map(ExperimentReader::executor);
         root.rejectUnknownKeys();
-        return new ExperimentConfig(experiment, seed, data, backbone, pooling, trainer, eval, tracking, resolved);
+        return new ExperimentConfig(experiment, seed, data, backbone, pooling, trainer, eval, tracking, slurm,
+                resolved);
     }
 
     private static DataConfig data(ConfigNode node) {
@@ -169,6 +172,22 @@ final class ExperimentReader {
                 node.number("weightDecay", 0, 0, 10),
                 node.choice("optimizer", LinearProbeConfig.ADAMW,
                         List.of(LinearProbeConfig.ADAMW, LinearProbeConfig.SGD)));
+        node.rejectUnknownKeys();
+        return config;
+    }
+
+    /** {@code executor: {slurm: {...}}}: where a sweep's points run when {@code --executor slurm} is given. */
+    private static SlurmConfig executor(ConfigNode node) {
+        ConfigNode slurm = node.section("slurm");
+        SlurmConfig config = new SlurmConfig(
+                Optional.ofNullable(slurm.string("partition", null)),
+                Optional.ofNullable(slurm.optionalInteger("cpusPerTask", 1)),
+                Optional.ofNullable(slurm.string("mem", null)),
+                Optional.ofNullable(slurm.string("time", null)),
+                Optional.ofNullable(slurm.string("gres", null)),
+                Optional.ofNullable(slurm.optionalInteger("maxParallel", 1)),
+                slurm.stringList("extra"));
+        slurm.rejectUnknownKeys();
         node.rejectUnknownKeys();
         return config;
     }

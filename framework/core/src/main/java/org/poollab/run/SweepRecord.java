@@ -57,7 +57,9 @@ public record SweepRecord(Path experimentFile, List<String> overrides) {
         }
         List<Path> files;
         try (var listing = Files.list(folder)) {
-            files = listing.filter(file -> !file.getFileName().toString().equals(OVERRIDES)).toList();
+            // Regular files only: a Slurm sweep keeps its batch script in a folder beside them.
+            files = listing.filter(file -> Files.isRegularFile(file)
+                    && !file.getFileName().toString().equals(OVERRIDES)).toList();
         }
         if (files.size() != 1 || !Files.isRegularFile(folder.resolve(OVERRIDES))) {
             throw new ConfigException("", "the sweep record " + folder + " should hold the experiment file and "

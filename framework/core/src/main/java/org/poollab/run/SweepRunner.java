@@ -17,6 +17,7 @@ import org.poollab.config.SweepPoint;
 import org.poollab.data.DataException;
 import org.poollab.tracking.MlflowRun;
 import org.poollab.tracking.SweepChildren;
+import org.poollab.tracking.TrackingException;
 import org.poollab.train.RunCheckpoints;
 
 /**
@@ -25,6 +26,9 @@ import org.poollab.train.RunCheckpoints;
  * same parent: finished points are kept, stopped ones resume from their checkpoints.
  */
 public final class SweepRunner {
+
+    /** Tag of a sweep's parent run: the Slurm job array its points run in. */
+    public static final String SLURM_JOB_TAG = "slurm.job";
 
     private final RunLauncher launcher;
     private final ProjectPaths paths;
@@ -51,19 +55,89 @@ public final class SweepRunner {
     public Map<String, Double> run(ExperimentPlan plan, Path experimentFile, Optional<ParallelSweep> parallel)
             throws InterruptedException {
         String uri = prepare(plan, parallel);
-        ExperimentConfig first = plan.points().get(0).config();
-        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
-        try (MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, Map.of(), paths.journal())) {
-            SweepRecord.save(paths.sweeps(), parent.runId(), experimentFile, plan);
-            Map<String, String> params = new LinkedHashMap<>();
-            plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
-            parent.logParams(params);
-            Map<String, String> tags = new LinkedHashMap<>(RunProvenance.environment());
-            tags.put("sweep.runs", Integer.toString(plan.points().size()));
-            parent.setTags(tags);
-            parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+        try (MlflowRun parent = startParent(plan, experimentFile, uri)) {
             return runPoints(plan, experimentFile, uri, parent, parallel);
         }
+    }
+
+    /**
+     * Submits every point of a sweep as one Slurm job array and returns: the tasks run the points as child runs of
+     * the parent run created here, which the last of them ends ({@code ./poollab status} follows them).
+     *
+     * @return the array's job id
+     * @throws ConfigException if the tracking server cannot be reached from the cluster's nodes
+     */
+    public String submit(ExperimentPlan plan, Path experimentFile, SlurmSweep slurm) {
+        String uri = prepare(plan, Optional.empty());
+        slurm.checkReachable(uri);
+        try (MlflowRun parent = startParent(plan, experimentFile, uri)) {
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < plan.points().size(); i++) {
+                all.add(i);
+            }
+            return submit(plan, all, uri, parent, slurm);
+        }
+    }
+
+    /**
+     * Resubmits the points of a Slurm sweep that did not finish, as a new job array under the same parent run:
+     * finished points are kept, a stopped point continues from its newest checkpoint, the others start.
+     *
+     * @return the new array's job id, or empty if every point had finished
+     */
+    public Optional<String> resubmit(String parentRunId, ExperimentPlan plan, SlurmSweep slurm) {
+        String uri = prepare(plan, Optional.empty());
+        slurm.checkReachable(uri);
+        Map<Integer, SweepChildren.Child> children = SweepChildren.of(uri, parentRunId);
+        List<Integer> unfinished = new ArrayList<>();
+        for (int i = 0; i < plan.points().size(); i++) {
+            SweepChildren.Child child = children.get(i);
+            if (child == null || child.status() != RunStatus.FINISHED) {
+                unfinished.add(i);
+            }
+        }
+        if (unfinished.isEmpty()) {
+            out.println("every point of sweep " + parentRunId + " has finished; nothing to resubmit");
+            return Optional.empty();
+        }
+        out.println("resubmitting " + unfinished.size() + " of " + plan.points().size() + " points: " + unfinished);
+        try (MlflowRun parent = MlflowRun.resume(uri, parentRunId, paths.journal())) {
+            return Optional.of(submit(plan, unfinished, uri, parent, slurm));
+        }
+    }
+
+    private String submit(ExperimentPlan plan, List<Integer> tasks, String uri, MlflowRun parent, SlurmSweep slurm) {
+        SlurmSweep.Submitted submitted;
+        try {
+            submitted = slurm.submit(plan, tasks, uri, parent.runId(), paths.sweeps().resolve(parent.runId()),
+                    paths);
+        } catch (RuntimeException e) {
+            parent.fail("the job array was not submitted: " + e.getMessage());
+            throw e;
+        }
+        parent.setTags(Map.of(SLURM_JOB_TAG, submitted.jobId()));
+        parent.logArtifact(submitted.script(), "slurm");
+        parent.setStopHint("'./poollab resume " + parent.runId() + " --executor slurm' resubmits its unfinished "
+                + "points.");
+        parent.handOver();
+        out.println("MLflow sweep: " + parent.url() + "\nfollow it with: ./poollab status " + parent.runId());
+        return submitted.jobId();
+    }
+
+    /** Creates the sweep's parent run with its grid, tags and experiment file, and keeps the sweep's record. */
+    private MlflowRun startParent(ExperimentPlan plan, Path experimentFile, String uri) {
+        ExperimentConfig first = plan.points().get(0).config();
+        String sweepName = experimentFile.getFileName().toString().replaceFirst("\\.ya?ml$", "") + "-sweep";
+        MlflowRun parent = MlflowRun.start(uri, first.experiment(), sweepName, Map.of(), paths.journal());
+        SweepRecord.save(paths.sweeps(), parent.runId(), experimentFile, plan);
+        Map<String, String> params = new LinkedHashMap<>();
+        plan.grid().forEach((key, values) -> params.put("sweep." + key, values.toString()));
+        parent.logParams(params);
+        Map<String, String> tags = new LinkedHashMap<>(RunProvenance.environment());
+        tags.put("sweep.runs", Integer.toString(plan.points().size()));
+        parent.setTags(tags);
+        parent.logArtifact(experimentFile, "config/" + experimentFile.getFileName());
+        return parent;
     }
 
     /**
@@ -91,14 +165,48 @@ public final class SweepRunner {
      * @return the point's final metrics
      * @throws ConfigException if the plan has no such point
      */
-    public Map<String, Double> runPoint(ExperimentPlan plan, Path experimentFile, int index, String parentRunId)
-            throws InterruptedException {
+    public Map<String, Double> runPoint(ExperimentPlan plan, Path experimentFile, int index, String parentRunId,
+                                        boolean settleParent) throws InterruptedException {
         if (index < 0 || index >= plan.points().size()) {
             throw new ConfigException(ParallelSweep.POINT_OPTION, "the sweep has points 0 to "
                     + (plan.points().size() - 1) + ", not " + index);
         }
-        return runPoint(plan, index, experimentFile, paths.trackingUri(plan.points().get(index).config().tracking()),
-                parentRunId);
+        String uri = paths.trackingUri(plan.points().get(index).config().tracking());
+        try {
+            return runPoint(plan, index, experimentFile, uri, parentRunId);
+        } finally {
+            if (settleParent) {
+                settle(uri, parentRunId, plan.points().size());
+            }
+        }
+    }
+
+    /**
+     * Ends the parent run of a sweep whose points run as separate jobs once every point has ended: FINISHED if
+     * all finished, else FAILED naming the others. Two tasks ending at once may both end it, to the same status.
+     */
+    private void settle(String uri, String parentRunId, int points) {
+        Map<Integer, SweepChildren.Child> children = SweepChildren.of(uri, parentRunId);
+        if (children.size() < points || children.values().stream().anyMatch(child ->
+                child.status() == RunStatus.RUNNING || child.status() == RunStatus.SCHEDULED)) {
+            return; // points still to run
+        }
+        List<String> unfinished = new ArrayList<>();
+        children.forEach((index, child) -> {
+            if (child.status() != RunStatus.FINISHED) {
+                unfinished.add("point " + index + " (run " + child.runId() + ") " + child.status());
+            }
+        });
+        try (MlflowRun parent = MlflowRun.resume(uri, parentRunId, paths.journal())) {
+            if (unfinished.isEmpty()) {
+                parent.finish();
+                out.println("== every point finished: MLflow sweep " + parent.url() + " FINISHED");
+            } else {
+                parent.fail(String.join("\n", unfinished));
+            }
+        } catch (TrackingException e) {
+            out.println("== the sweep's parent run was not ended here (" + e.getMessage() + ")"); // another task did
+        }
     }
 
     private String prepare(ExperimentPlan plan, Optional<ParallelSweep> parallel) {

@@ -282,6 +282,15 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         end(RunStatus.FAILED, error, END_WAIT);
     }
 
+    /**
+     * Leaves the run RUNNING for other processes to continue and end (the tasks of a sweep's Slurm job array):
+     * sends what is journalled, and no status, now or when this JVM exits.
+     */
+    public void handOver() {
+        markEnded();
+        send(END_WAIT);
+    }
+
     private void end(RunStatus status, String error, Duration wait) {
         if (error != null) {
             String message = error.length() > 5000 ? error.substring(0, 5000) : error;
@@ -290,6 +299,10 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         }
         journal.post(UPDATE, "{\"run_id\":" + Json.string(runId()) + ",\"status\":\"" + status.name()
                 + "\",\"end_time\":" + System.currentTimeMillis() + "}");
+        send(wait);
+    }
+
+    private void send(Duration wait) {
         try {
             long unsent = journal.drain(wait);
             if (unsent > 0) {

@@ -15,8 +15,19 @@ public final class SweepChildren {
     /** The tag on each child run: its 0-based point in the sweep's grid. */
     public static final String POINT_TAG = "sweep.point";
 
-    /** A child run: its id and status. */
-    public record Child(String runId, RunStatus status) {
+    /**
+     * A child run.
+     *
+     * @param runId its id
+     * @param status its status
+     * @param metrics the latest value of each metric it logged
+     */
+    public record Child(String runId, RunStatus status, Map<String, Double> metrics) {
+
+        /** Copies the map. */
+        public Child {
+            metrics = Map.copyOf(metrics);
+        }
     }
 
     private SweepChildren() {
@@ -33,8 +44,10 @@ public final class SweepChildren {
             String experimentId = client.getRun(parentRunId).getInfo().getExperimentId();
             String filter = "tags.`" + MlflowRun.PARENT_TAG + "` = '" + parentRunId + "'";
             for (Run run : RunSearch.all(client, experimentId, filter)) { // oldest first: the newest wins
+                Map<String, Double> metrics = new HashMap<>();
+                run.getData().getMetricsList().forEach(metric -> metrics.put(metric.getKey(), metric.getValue()));
                 point(run).ifPresent(index -> children.put(index,
-                        new Child(run.getInfo().getRunId(), run.getInfo().getStatus())));
+                        new Child(run.getInfo().getRunId(), run.getInfo().getStatus(), metrics)));
             }
             return children;
         } catch (MlflowClientException e) {

@@ -1,0 +1,101 @@
+package org.poollab.slurm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster's own commands, run as processes with the environment of this one (so {@code SLURM_CONF} and the
+ * user's defaults apply): submit a batch script, list an array's tasks, cancel them, list the nodes.
+ */
+public final class Slurm {
+
+    private static final long TIMEOUT_SECONDS = 60;
+
+    /**
+     * Submits a batch script.
+     *
+     * @param options further {@code sbatch} options (the command line's {@code --slurm}), before the script
+     * @return the job id {@code sbatch --parsable} printed (an array's id)
+     * @throws SlurmException with sbatch's own message if it refuses the script
+     */
+    public String submit(Path script, List<String> options) {
+        List<String> command = new ArrayList<>(List.of("sbatch", "--parsable"));
+        command.addAll(options);
+        command.add(script.toString());
+        String out = run(command).trim();
+        return out.contains(";") ? out.substring(0, out.indexOf(';')) : out; // "id;cluster" on multi-cluster sites
+    }
+
+    /**
+     * Checks a batch script without submitting it ({@code sbatch --test-only}).
+     *
+     * @throws SlurmException with sbatch's message if the script or its options are not valid here
+     */
+    public void check(Path script, List<String> options) {
+        List<String> command = new ArrayList<>(List.of("sbatch", "--test-only"));
+        command.addAll(options);
+        command.add(script.toString());
+        run(command);
+    }
+
+    /**
+     * The tasks of an array job that the queue still holds, by task index: {@code PENDING}, {@code RUNNING}, ...
+     * (a task that ended is no longer listed).
+     */
+    public Map<Integer, String> queuedTasks(String jobId) {
+        Map<Integer, String> tasks = new TreeMap<>();
+        for (String line : run(List.of("squeue", "-h", "-r", "-j", jobId, "-o", "%K %T")).split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length == 2 && fields[0].matches("\\d+")) {
+                tasks.put(Integer.parseInt(fields[0]), fields[1]);
+            }
+        }
+        return tasks;
+    }
+
+    /** Cancels every task of a job ({@code scancel}). */
+    public void cancel(String jobId) {
+        run(List.of("scancel", jobId));
+    }
+
+    /** The names of the cluster's nodes ({@code sinfo -N}). */
+    public List<String> nodes() {
+        return run(List.of("sinfo", "-h", "-N", "-o", "%N")).lines().map(String::trim)
+                .filter(line -> !line.isEmpty()).distinct().toList();
+    }
+
+    private static String run(List<String> command) {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new SlurmException("cannot run " + command.get(0) + " (" + e.getMessage() + "): is Slurm "
+                    + "installed here (Debian: apt-get install slurm-client) and on the PATH?");
+        }
+        try {
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new SlurmException(String.join(" ", command) + " did not answer in " + TIMEOUT_SECONDS
+                        + " s: is slurmctld running and reachable (scontrol ping)?");
+            }
+            if (process.exitValue() != 0) {
+                throw new SlurmException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
+                        + out.trim());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new SlurmException("cannot read the output of " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new SlurmException(command.get(0) + " was interrupted");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.poollab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.poollab.tracking.MlflowHttp;
+import org.poollab.tracking.SweepChildren;
+
+/**
+ * A sweep as ONE Slurm job array on a real one-node cluster: submitted with {@code --executor slurm}, its three
+ * points end as three FINISHED child runs of one parent, which the last task ends; the kept batch script passes
+ * {@code sbatch --test-only}; {@code status} shows each point's MLflow and Slurm state; {@code cancel} stops an
+ * array midway and marks its runs KILLED, and {@code resume --executor slurm} resubmits the points that did not
+ * finish, which then end the same parent FINISHED.
+ */
+class SlurmSweepIT {
+
+    @RegisterExtension
+    static final MlflowServerExtension SERVER = new MlflowServerExtension();
+
+    @RegisterExtension
+    static final SlurmClusterExtension CLUSTER = new SlurmClusterExtension();
+
+    private static final String SWEEP = """
+            experiment: it-slurm
+            data: {trainSubset: 200, testSubset: 100}
+            backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
+            trainer: {epochs: 1, batchSize: 50}
+            eval: {batchSize: 100, knn: {k: [10]}}
+            executor: {slurm: {cpusPerTask: 1, maxParallel: 2}}
+            sweep: {pooling.id: [gap, max, simpool]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Cli cli() {
+        return new Cli(dir, SERVER.uri()).with("SLURM_CONF", CLUSTER.confFile().toString());
+    }
+
+    @Test
+    void aSweepRunsAsOneJobArrayAndEndsAsFinishedChildrenOfOneParent() throws Exception {
+        Cli cli = cli();
+        Cli.Result submitted = cli.run("run", cli.experiment(SWEEP).toString(), "--executor", "slurm");
+        assertEquals(0, submitted.code(), submitted.err());
+        assertTrue(submitted.out().contains("submitted Slurm job array") && submitted.out().contains("3 tasks, 2 at "
+                + "a time"), submitted.out());
+        String parent = parentIn(submitted.out());
+        Path script = cli.home().resolve("sweeps/" + parent + "/slurm/sweep.sbatch");
+        String text = Files.readString(script);
+        assertTrue(text.contains("#SBATCH --array=0-2%2") && text.contains("#SBATCH --cpus-per-task=1")
+                && text.contains("#SBATCH --requeue"), text);
+        assertEquals(0, slurm("sbatch", "--test-only", script.toString()), "the kept script is well-formed");
+
+        awaitParent(parent, "FINISHED", 300);
+        Map<Integer, SweepChildren.Child> children = SweepChildren.of(SERVER.uri(), parent);
+        assertEquals(List.of(0, 1, 2), List.copyOf(new TreeMap<>(children).keySet()));
+        children.values().forEach(child -> assertEquals(RunStatus.FINISHED, child.status(), child.toString()));
+        String parentRun = MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + parent);
+        assertTrue(parentRun.contains("\"slurm.job\""), parentRun);
+
+        Cli.Result status = cli.run("status", parent);
+        assertEquals(0, status.code(), status.err());
+        assertEquals(3, status.out().lines().filter(line -> line.matches("[0-2] .*FINISHED .* ENDED .*knn_top1_k10.*"))
+                .count(), status.out());
+        for (int task = 0; task < 3; task++) {
+            String log = Files.readString(cli.home().resolve("logs/" + parent + "-" + task + ".log"));
+            assertTrue(log.contains("knn_top1_k10 = "), "task " + task + "'s log: " + log);
+        }
+    }
+
+    @Test
+    void cancelStopsTheArrayAndResumeResubmitsItsUnfinishedPoints() throws Exception {
+        Cli cli = cli();
+        Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 1000")
+                .replace("epochs: 1", "epochs: 3"));
+        Cli.Result submitted = cli.run("run", file.toString(), "--executor", "slurm");
+        assertEquals(0, submitted.code(), submitted.err());
+        String parent = parentIn(submitted.out());
+        awaitRunningChild(parent, 180);
+
+        Cli.Result cancelled = cli.run("cancel", parent);
+        assertEquals(0, cancelled.code(), cancelled.err());
+        assertTrue(cancelled.out().contains("cancelled Slurm job array"), cancelled.out());
+        Thread.sleep(3000); // scancel signals the tasks; their JVMs mark nothing once the runs are KILLED
+        Map<Integer, SweepChildren.Child> children = SweepChildren.of(SERVER.uri(), parent);
+        assertTrue(!children.isEmpty() && children.values().stream().allMatch(child ->
+                child.status() == RunStatus.KILLED), children.toString());
+        assertEquals("KILLED", status(parent));
+        Cli.Result status = cli.run("status", parent);
+        assertTrue(status.out().lines().noneMatch(line -> line.contains("RUNNING")), status.out());
+
+        Cli.Result resubmitted = cli.run("resume", parent, "--executor", "slurm");
+        assertEquals(0, resubmitted.code(), resubmitted.err());
+        assertTrue(resubmitted.out().matches("(?s).*resubmitting [1-3] of 3 points.*")
+                && resubmitted.out().contains("submitted Slurm job array"), resubmitted.out());
+        awaitParent(parent, "FINISHED", 300);
+        Map<Integer, SweepChildren.Child> done = SweepChildren.of(SERVER.uri(), parent);
+        assertEquals(3, done.size(), done.toString());
+        done.values().forEach(child -> assertEquals(RunStatus.FINISHED, child.status(), child.toString()));
+    }
+
+    @Test
+    void aFileWithoutASweepIsRefusedForSlurm() throws Exception {
+        Cli cli = cli();
+        Cli.Result refused = cli.run("run", cli.experiment("experiment: e\n").toString(), "--executor", "slurm");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--executor: slurm runs the points of a sweep"), refused.err());
+    }
+
+    private static String parentIn(String out) {
+        Matcher m = Pattern.compile("poollab status ([0-9a-f]+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
+    private static void awaitParent(String parent, String expected, int seconds) throws InterruptedException {
+        String last = "";
+        for (int i = 0; i < seconds; i++) {
+            last = status(parent);
+            if (last.equals(expected)) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the sweep's parent is " + last + " after " + seconds + " s, not " + expected);
+    }
+
+    private static void awaitRunningChild(String parent, int seconds) throws InterruptedException {
+        for (int i = 0; i < seconds; i++) {
+            if (SweepChildren.of(SERVER.uri(), parent).values().stream()
+                    .anyMatch(child -> child.status() == RunStatus.RUNNING)) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no point of the sweep started in " + seconds + " s");
+    }
+
+    private static String status(String runId) {
+        Matcher m = Pattern.compile("\"status\":\\s*\"([A-Z]+)\"")
+                .matcher(MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + runId));
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static int slurm(String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SLURM_CONF", CLUSTER.confFile().toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+        assertEquals(0, process.exitValue(), out);
+        return process.exitValue();
+    }
+}
