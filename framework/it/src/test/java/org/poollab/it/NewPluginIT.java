@@ -39,17 +39,7 @@ class NewPluginIT {
     @Test
     void aScaffoldedPoolingBuildsWithMavenAndARunLoadsItFromTheProjectsFolder() throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
-        Path project = dir.resolve("lab-pool");
-        Cli.Result scaffolded = cli.run("new-plugin", "pooling", "lab-pool", "--dir", project.toString());
-        assertEquals(0, scaffolded.code(), scaffolded.err());
-        assertTrue(Files.exists(project.resolve("src/test/java/org/example/labpool/LabPoolPoolingContractTest.java")),
-                scaffolded.out());
-
-        maven(project, "package"); // compiles, runs the contract test, packages
-        Path plugins = project.resolve("target/plugins");
-        assertTrue(Files.exists(plugins.resolve("lab-pool.jar")), "the jar lands in the project's target/plugins");
-
-        Path file = cli.experiment("""
+        Path project = scaffoldBuildAndRun(cli, "pooling", "lab-pool", "LabPoolPooling", """
                 experiment: it-new-plugin
                 data: {trainSubset: 200, testSubset: 100}
                 backbone: {id: vit, preset: fmnist-tiny, params: {depth: 1}}
@@ -57,9 +47,6 @@ class NewPluginIT {
                 trainer: {epochs: 1, batchSize: 50}
                 eval: {batchSize: 100, knn: {k: [10]}}
                 """);
-        Cli.Result run = cli.run("run", file.toString(), "--plugins", plugins.toString());
-        assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().contains("knn_top1_k10 = ") && run.out().contains("attention_jaccard = "), run.out());
 
         Cli.Result again = cli.run("new-plugin", "pooling", "lab-pool", "--dir", project.toString());
         assertEquals(2, again.code(), again.err());
@@ -72,17 +59,7 @@ class NewPluginIT {
     @Test
     void aScaffoldedBackboneBuildsWithMavenAndARunUsesItWithAShippedPooling() throws Exception {
         Cli cli = new Cli(dir, SERVER.uri());
-        Path project = dir.resolve("lab-net");
-        Cli.Result scaffolded = cli.run("new-plugin", "backbone", "lab-net", "--dir", project.toString());
-        assertEquals(0, scaffolded.code(), scaffolded.err());
-        assertTrue(Files.exists(project.resolve("src/test/java/org/example/labnet/LabNetBackboneContractTest.java")),
-                scaffolded.out());
-
-        maven(project, "package"); // compiles, runs the backbone contract, packages
-        Path plugins = project.resolve("target/plugins");
-        assertTrue(Files.exists(plugins.resolve("lab-net.jar")), "the jar lands in the project's target/plugins");
-
-        Path file = cli.experiment("""
+        scaffoldBuildAndRun(cli, "backbone", "lab-net", "LabNetBackbone", """
                 experiment: it-new-backbone
                 data: {trainSubset: 200, testSubset: 100}
                 backbone: {id: lab-net, params: {dim: 32}}
@@ -90,13 +67,34 @@ class NewPluginIT {
                 trainer: {epochs: 1, batchSize: 50}
                 eval: {batchSize: 100, knn: {k: [10]}}
                 """);
-        Cli.Result run = cli.run("run", file.toString(), "--plugins", plugins.toString());
-        assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().contains("knn_top1_k10 = ") && run.out().contains("attention_jaccard = "), run.out());
-
         Cli.Result unknownKind = cli.run("new-plugin", "trainer", "x", "--dir", dir.resolve("x").toString());
         assertEquals(2, unknownKind.code(), unknownKind.err());
         assertTrue(unknownKind.err().contains("must be pooling or backbone"), unknownKind.err());
+    }
+
+    /**
+     * Scaffolds a plugin project, builds it with Maven (running its contract test) and runs an experiment with its
+     * jar from the project's own folder.
+     *
+     * @param className the plugin's class, whose contract test the project must hold
+     * @return the project folder
+     */
+    private Path scaffoldBuildAndRun(Cli cli, String kind, String name, String className, String experiment)
+            throws Exception {
+        Path project = dir.resolve(name);
+        Cli.Result scaffolded = cli.run("new-plugin", kind, name, "--dir", project.toString());
+        assertEquals(0, scaffolded.code(), scaffolded.err());
+        String packageFolder = "src/test/java/org/example/" + name.replace("-", "") + "/";
+        assertTrue(Files.exists(project.resolve(packageFolder + className + "ContractTest.java")), scaffolded.out());
+
+        maven(project, "package"); // compiles, runs the contract test, packages
+        Path plugins = project.resolve("target/plugins");
+        assertTrue(Files.exists(plugins.resolve(name + ".jar")), "the jar lands in the project's target/plugins");
+
+        Cli.Result run = cli.run("run", cli.experiment(experiment).toString(), "--plugins", plugins.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("knn_top1_k10 = ") && run.out().contains("attention_jaccard = "), run.out());
+        return project;
     }
 
     @Test

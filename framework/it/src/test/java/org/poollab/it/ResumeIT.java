@@ -261,9 +261,7 @@ class ResumeIT {
     }
 
     private static String status(String runId) {
-        Matcher m = Pattern.compile("\"status\":\\s*\"([A-Z]+)\"")
-                .matcher(MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + runId));
-        return m.find() ? m.group(1) : "?";
+        return RunState.of(SERVER.uri(), runId);
     }
 
     /** The run's latest k-NN and attention metrics as MLflow holds them (full precision). */

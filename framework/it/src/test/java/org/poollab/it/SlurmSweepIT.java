@@ -151,9 +151,7 @@ class SlurmSweepIT {
     }
 
     private static String status(String runId) {
-        Matcher m = Pattern.compile("\"status\":\\s*\"([A-Z]+)\"")
-                .matcher(MlflowHttp.get(SERVER.uri(), "/api/2.0/mlflow/runs/get?run_id=" + runId));
-        return m.find() ? m.group(1) : "?";
+        return RunState.of(SERVER.uri(), runId);
     }
 
     private static int slurm(String... command) throws Exception {
