@@ -21,7 +21,8 @@ class BatchScriptTest {
         for (String line : List.of("#SBATCH --array=0-4%3", "#SBATCH --partition=gpu", "#SBATCH --cpus-per-task=4",
                 "#SBATCH --mem=16G", "#SBATCH --time=02:00:00", "#SBATCH --gres=gpu:1", "#SBATCH --qos=long",
                 "#SBATCH --output=/lab/logs/p-%a.log", "#SBATCH --requeue", "export MLFLOW_TRACKING_URI='http://m:5000'",
-                "cd '/lab/project'", "exec 'java' '-cp' 'a:b' 'Main' '--sweep-point' \"$SLURM_ARRAY_TASK_ID\"")) {
+                "cd '/lab/project'", "#SBATCH --signal=B:USR1@120", "trap requeue USR1",
+                "'java' '-cp' 'a:b' 'Main' '--sweep-point' \"$SLURM_ARRAY_TASK_ID\" &")) {
             assertTrue(text.lines().anyMatch(line::equals), line + " in\n" + text);
         }
         assertTrue(text.startsWith("#!/bin/bash\n"));

@@ -24,7 +24,8 @@ import org.poollab.tracking.SweepChildren;
  * points end as three FINISHED child runs of one parent, which the last task ends; the kept batch script passes
  * {@code sbatch --test-only}; {@code status} shows each point's MLflow and Slurm state; {@code cancel} stops an
  * array midway and marks its runs KILLED, and {@code resume --executor slurm} resubmits the points that did not
- * finish, which then end the same parent FINISHED.
+ * finish, which then end the same parent FINISHED; a task warned with USR1 (as before its time limit) is requeued
+ * and continues its point from its checkpoint under the same run.
  */
 class SlurmSweepIT {
 
@@ -85,7 +86,7 @@ class SlurmSweepIT {
     @Test
     void cancelStopsTheArrayAndResumeResubmitsItsUnfinishedPoints() throws Exception {
         Cli cli = cli();
-        Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 1000")
+        Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 600")
                 .replace("epochs: 1", "epochs: 3"));
         Cli.Result submitted = cli.run("run", file.toString(), "--executor", "slurm");
         assertEquals(0, submitted.code(), submitted.err());
@@ -114,11 +115,47 @@ class SlurmSweepIT {
     }
 
     @Test
+    void aTaskWarnedWithUsr1IsRequeuedAndContinuesItsPointFromItsCheckpoint() throws Exception {
+        Cli cli = cli();
+        Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 1000")
+                .replace("epochs: 1", "epochs: 4").replace("[gap, max, simpool]", "[gap, max]"));
+        Cli.Result submitted = cli.run("run", file.toString(), "--executor", "slurm");
+        assertEquals(0, submitted.code(), submitted.err());
+        String parent = parentIn(submitted.out());
+        Matcher job = Pattern.compile("submitted Slurm job array (\\d+)").matcher(submitted.out());
+        assertTrue(job.find(), submitted.out());
+        Path runFolder = awaitCheckpoint(parent, cli.home().resolve("checkpoints/it-slurm"), 180);
+
+        // What Slurm does BatchScript.SIGNAL_SECONDS before a task's time limit.
+        slurm("scancel", "--signal=USR1", "--batch", job.group(1) + "_0");
+        awaitParent(parent, "FINISHED", 300); // Slurm holds a requeued task back for about two minutes
+        String log = Files.readString(cli.home().resolve("logs/" + parent + "-0.log"));
+        assertTrue(log.contains("USR1: requeueing task 0"), log);
+        assertTrue(log.contains("resuming from " + runFolder.resolve("epoch-00")), "the requeued task continues "
+                + "its point from a checkpoint: " + log);
+        Map<Integer, SweepChildren.Child> children = SweepChildren.of(SERVER.uri(), parent);
+        assertEquals(runFolder.getFileName().toString(), children.get(0).runId(), "under the same MLflow run");
+        children.values().forEach(child -> assertEquals(RunStatus.FINISHED, child.status(), child.toString()));
+    }
+
+    @Test
     void aFileWithoutASweepIsRefusedForSlurm() throws Exception {
         Cli cli = cli();
         Cli.Result refused = cli.run("run", cli.experiment("experiment: e\n").toString(), "--executor", "slurm");
         assertEquals(2, refused.code(), refused.err());
         assertTrue(refused.err().contains("--executor: slurm runs the points of a sweep"), refused.err());
+    }
+
+    /** The run folder of the sweep's point 0 once its first checkpoint is written. */
+    private static Path awaitCheckpoint(String parent, Path experimentFolder, int seconds) throws Exception {
+        for (int i = 0; i < seconds * 5; i++) {
+            SweepChildren.Child first = SweepChildren.of(SERVER.uri(), parent).get(0);
+            if (first != null && Files.exists(experimentFolder.resolve(first.runId()).resolve("epoch-001.zip"))) {
+                return experimentFolder.resolve(first.runId());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no first checkpoint of point 0 in " + experimentFolder + " after " + seconds + " s");
     }
 
     private static String parentIn(String out) {
