@@ -75,16 +75,17 @@ public final class InputPipelineBenchmark {
     private static BackgroundBatches<?> batches(ExperimentConfig config, ImageSet train, int batchSize, int epoch) {
         DataConfig data = config.data();
         ImageShape shape = new ImageShape(train.channels(), data.imageSize(), data.imageSize());
-        MultiCrop crops = switch (config.trainer().kind()) {
-            case SUPERVISED -> null;
-            case DINO -> DinoPair.crops(config, shape);
-            case MOCOV3 -> MocoPair.crops(config, shape);
+        return switch (config.trainer().kind()) {
+            case SUPERVISED -> TrainingBatches.epoch(train, Preprocessing.of(data, train.channels(), true),
+                    batchSize, 0, List.of(), config.seed(), epoch);
+            case DINO -> views(config, train, DinoPair.crops(config, shape), batchSize, epoch);
+            case MOCOV3 -> views(config, train, MocoPair.crops(config, shape), batchSize, epoch);
         };
-        if (crops == null) {
-            return TrainingBatches.epoch(train, Preprocessing.of(data, train.channels(), true), batchSize, 0,
-                    List.of(), config.seed(), epoch);
-        }
-        return MultiCropBatches.epoch(train, crops, SampleWorkers.of(data.workerThreads()), batchSize, List.of(),
-                config.seed(), epoch);
+    }
+
+    private static BackgroundBatches<?> views(ExperimentConfig config, ImageSet train, MultiCrop crops, int batchSize,
+                                              int epoch) {
+        return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
+                List.of(), config.seed(), epoch);
     }
 }

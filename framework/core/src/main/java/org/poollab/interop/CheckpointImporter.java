@@ -73,7 +73,7 @@ public final class CheckpointImporter {
                 out.println("  ignored " + imported.ignored() + " batch-norm counters (num_batches_tracked)");
             }
             Checkpoint checkpoint = RunCheckpoints.ofModel(config, spec,
-                    PluginProvenance.of(registry, config.backbone().id(), config.pooling().id()), imported.weights());
+                    PluginProvenance.of(registry, config), imported.weights());
             new ImportRecord(file.toAbsolutePath().normalize().toString(), Sha256.of(file), stateDict.key())
                     .addTo(checkpoint).write(target);
             out.printf("imported %d weights (%d unexpected names left out) as %s%s + %s; written: %s%n",

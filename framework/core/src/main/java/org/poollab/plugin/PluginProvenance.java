@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.poollab.config.ExperimentConfig;
 
 /**
  * Which plugin code a model's two components came from: for the backbone and the pooling, the plugin's id, version,
@@ -48,13 +49,13 @@ public record PluginProvenance(Origin backbone, Origin pooling) {
     private static final List<String> FIELDS = List.of("component", "plugin", "version", "jar", "sha256");
 
     /**
-     * The origins of the installed components with these ids.
+     * The origins of the installed backbone and pooling an experiment names.
      *
      * @throws UnknownComponentException if either is not loaded
      */
-    public static PluginProvenance of(ComponentRegistry registry, String backboneId, String poolingId) {
-        return new PluginProvenance(Origin.of(registry.registeredBackbone(backboneId)),
-                Origin.of(registry.registeredPooling(poolingId)));
+    public static PluginProvenance of(ComponentRegistry registry, ExperimentConfig config) {
+        return new PluginProvenance(Origin.of(registry.registeredBackbone(config.backbone().id())),
+                Origin.of(registry.registeredPooling(config.pooling().id())));
     }
 
     /**

@@ -75,8 +75,7 @@ public final class CheckpointEvaluation {
                 paths.journal())) {
             try {
                 run.logParams(params(loaded));
-                PluginProvenance installed = PluginProvenance.of(registry, config.backbone().id(),
-                        config.pooling().id());
+                PluginProvenance installed = PluginProvenance.of(registry, config);
                 run.setTags(RunProvenance.tags(config, installed));
                 // Evaluating with other plugin code than trained is allowed (it is what a changed plugin is
                 // checked with), but said and tagged.

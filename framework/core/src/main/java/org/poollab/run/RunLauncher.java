@@ -94,7 +94,7 @@ public final class RunLauncher {
         SweepPoint point = plan.points().get(index);
         ExperimentConfig config = point.config();
         ModelSpec spec = ModelSpec.resolve(registry, config);
-        PluginProvenance plugins = PluginProvenance.of(registry, config.backbone().id(), config.pooling().id());
+        PluginProvenance plugins = PluginProvenance.of(registry, config);
         String name = runName(config) + (point.label().isEmpty() ? "" : " [" + point.label() + "]");
         try (MlflowRun run = MlflowRun.start(uri, config.experiment(), name, startTags, paths.journal())) {
             RunProvenance.logStart(run, config, spec, plugins, experimentFile);
@@ -137,7 +137,7 @@ public final class RunLauncher {
         Checkpoint checkpoint = loaded.checkpoint();
         ExperimentConfig config = RunCheckpoints.config(checkpoint);
         ModelSpec spec = ModelSpec.resolve(registry, config);
-        PluginProvenance plugins = PluginProvenance.of(registry, config.backbone().id(), config.pooling().id());
+        PluginProvenance plugins = PluginProvenance.of(registry, config);
         String runId = runFolder.getFileName().toString();
         List<String> changes = RunProvenance.pluginChanges(RunCheckpoints.plugins(checkpoint), plugins,
                 acceptPluginChange, runId);

@@ -1,8 +1,6 @@
 package org.poollab.run;
 
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,11 +32,7 @@ public final class RunProvenance {
     public static Map<String, String> environment() {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("git.commit", GitCommit.current());
-        try {
-            tags.put("host", InetAddress.getLocalHost().getHostName());
-        } catch (UnknownHostException e) {
-            tags.put("host", "unknown");
-        }
+        tags.put("host", LocalHost.name().orElse("unknown"));
         tags.put("nd4j.natives", NativeBuild.current());
         String threads = System.getenv("OMP_NUM_THREADS"); // results depend on it in the last bits
         tags.put("omp.threads", threads == null || threads.isBlank() ? "default" : threads);

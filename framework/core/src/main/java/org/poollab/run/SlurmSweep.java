@@ -2,9 +2,7 @@ package org.poollab.run;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +63,7 @@ public final class SlurmSweep {
         if (!loopback(trackingUri)) {
             return;
         }
-        String here = localHost();
+        String here = LocalHost.name().orElse("localhost");
         List<String> elsewhere = otherNodes(slurm.nodes(), here);
         if (!elsewhere.isEmpty()) {
             throw new ConfigException("tracking.uri", "is " + trackingUri + ", which only this machine (" + here
@@ -147,14 +145,6 @@ public final class SlurmSweep {
     static List<String> otherNodes(List<String> nodes, String here) {
         String shortName = here.split("\\.")[0];
         return nodes.stream().filter(node -> !node.equals(here) && !node.equals(shortName)).toList();
-    }
-
-    private static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
@@ -71,11 +72,7 @@ public final class SweepRunner {
         String uri = prepare(plan, Optional.empty());
         slurm.checkReachable(uri);
         try (MlflowRun parent = startParent(plan, experimentFile, uri)) {
-            List<Integer> all = new ArrayList<>();
-            for (int i = 0; i < plan.points().size(); i++) {
-                all.add(i);
-            }
-            return submit(plan, all, uri, parent, slurm);
+            return submit(plan, IntStream.range(0, plan.points().size()).boxed().toList(), uri, parent, slurm);
         }
     }
 
@@ -117,8 +114,6 @@ public final class SweepRunner {
         }
         parent.setTags(Map.of(SLURM_JOB_TAG, submitted.jobId()));
         parent.logArtifact(submitted.script(), "slurm");
-        parent.setStopHint("'./poollab resume " + parent.runId() + " --executor slurm' resubmits its unfinished "
-                + "points.");
         parent.handOver();
         out.println("MLflow sweep: " + parent.url() + "\nfollow it with: ./poollab status " + parent.runId());
         return submitted.jobId();
