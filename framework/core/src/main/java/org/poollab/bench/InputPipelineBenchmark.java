@@ -77,7 +77,7 @@ public final class InputPipelineBenchmark {
         ImageShape shape = new ImageShape(train.channels(), data.imageSize(), data.imageSize());
         return switch (config.trainer().kind()) {
             case SUPERVISED -> TrainingBatches.epoch(train, Preprocessing.of(data, train.channels(), true),
-                    batchSize, 0, List.of(), config.seed(), epoch);
+                    batchSize, 0, List.of(), config.seed(), epoch, 0);
             case DINO -> views(config, train, DinoPair.crops(config, shape), batchSize, epoch);
             case MOCOV3 -> views(config, train, MocoPair.crops(config, shape), batchSize, epoch);
         };
@@ -86,6 +86,6 @@ public final class InputPipelineBenchmark {
     private static BackgroundBatches<?> views(ExperimentConfig config, ImageSet train, MultiCrop crops, int batchSize,
                                               int epoch) {
         return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
-                List.of(), config.seed(), epoch);
+                List.of(), config.seed(), epoch, 0);
     }
 }

@@ -43,7 +43,7 @@ public final class PairStepTimer implements StepTimer {
     @Override
     public double[] time(int batchSize, int warmup, int count, Runnable warmupDone) throws InterruptedException {
         double[] seconds = new double[count];
-        try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, batchSize, batchSize)) {
+        try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, batchSize, batchSize, 0)) {
             int first = globalStep;
             int available = Math.min(warmup + count, batches.steps());
             StepClock clock = new StepClock(first, warmup, seconds, warmupDone);

@@ -39,7 +39,7 @@ public final class SupervisedStepTimer implements StepTimer {
         double[] seconds = new double[steps];
         Preprocessing augmenting = Preprocessing.of(config.data(), train.channels(), true);
         try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting, batchSize,
-                config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), batchSize)) {
+                config.trainer().labelSmoothing(), model.stochasticInputs(), config.seed(), batchSize, 0)) {
             int first = globalStep;
             int available = Math.min(warmup + steps, batches.steps());
             StepClock clock = new StepClock(first, warmup, seconds, warmupDone);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code poollab resume <run id | run folder | sweep id>}: continue a stopped run or sweep. */
-@Command(name = "resume", description = "Continue a stopped run from its newest epoch checkpoint, under the same "
+@Command(name = "resume", description = "Continue a stopped run from its newest checkpoint, under the same "
         + "MLflow run id (the config is read from the checkpoint); or a stopped sweep, under its parent run.")
 final class ResumeCommand implements Callable<Integer> {
 

@@ -2,11 +2,11 @@ package org.poollab.data;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.IntFunction;
 
 /**
- * One epoch of batches made on a background thread while the model trains. The maker holds its own seeded
- * generators, so the batches do not depend on thread timing. A failure in the maker reaches {@link #next}.
+ * One epoch of batches made on a background thread while the model trains, from its first step (0, or where a run
+ * stopped inside the epoch resumes). The maker holds its own seeded generators, so the batches do not depend on
+ * thread timing. A failure in the maker reaches {@link #next}.
  *
  * @param <T> the batch type
  */
@@ -17,22 +17,50 @@ public final class BackgroundBatches<T> implements AutoCloseable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(PREFETCH);
     private final Thread producer;
     private final int steps;
+    private final int first;
+
+    /**
+     * Makes the batches of one epoch, in step order, from generators that each batch advances.
+     *
+     * @param <T> the batch type
+     */
+    public interface Maker<T> {
+
+        /** Makes batch {@code step} of the epoch. */
+        T make(int step);
+
+        /**
+         * Advances the generators past batch {@code step} exactly as {@link #make} would, without making it (the
+         * steps a resumed run already trained).
+         */
+        void skip(int step);
+    }
 
     /**
      * @param name names the thread
      * @param steps batches in the epoch
-     * @param maker makes batch {@code step}; called for steps 0, 1, ... in order on the background thread
+     * @param first the first batch to yield (the ones before it are skipped)
+     * @param maker called for steps 0, 1, ... in order on the background thread
      */
-    public BackgroundBatches(String name, int steps, IntFunction<T> maker) {
+    public BackgroundBatches(String name, int steps, int first, Maker<T> maker) {
+        if (first < 0 || first >= steps) {
+            throw new IllegalArgumentException("first batch " + first + " of an epoch of " + steps);
+        }
         this.steps = steps;
+        this.first = first;
         this.producer = new Thread(() -> produce(maker), name);
         producer.setDaemon(true);
         producer.start();
     }
 
-    /** Number of batches this epoch yields. */
+    /** Number of batches in the whole epoch. */
     public int steps() {
         return steps;
+    }
+
+    /** The epoch's first batch this yields: its first step after a resume inside the epoch, else 0. */
+    public int first() {
+        return first;
     }
 
     /**
@@ -57,10 +85,13 @@ public final class BackgroundBatches<T> implements AutoCloseable {
         producer.interrupt();
     }
 
-    private void produce(IntFunction<T> maker) {
+    private void produce(Maker<T> maker) {
         try {
-            for (int step = 0; step < steps; step++) {
-                queue.put(maker.apply(step));
+            for (int step = 0; step < first; step++) {
+                maker.skip(step);
+            }
+            for (int step = first; step < steps; step++) {
+                queue.put(maker.make(step));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -24,36 +24,40 @@ public final class TrainingBatches {
      * @param randomInputs the graph's stochastic placeholders to generate per batch
      * @param seed the run seed
      * @param epoch the epoch (0-based)
+     * @param first the epoch's first batch to make (0, or the step a run stopped inside the epoch resumes at)
      */
     public static BackgroundBatches<Batch> epoch(ImageSet data, Preprocessing preprocessing, int batchSize,
                                                  double labelSmoothing, List<StochasticInput> randomInputs,
-                                                 long seed, int epoch) {
+                                                 long seed, int epoch, int first) {
         int batch = Math.min(batchSize, data.size());
-        SplittableRandom random = new SplittableRandom(epochSeed(seed, epoch));
-        int[] order = ImageDataset.permutation(data.size(), random.split());
-        SplittableRandom augment = random.split();
-        SplittableRandom masks = random.split();
+        EpochGenerators generators = new EpochGenerators(data.size(), seed, epoch, randomInputs, input -> batch);
         int size = preprocessing.size();
         int length = data.channels() * size * size;
         int classes = data.classes();
-        return new BackgroundBatches<>("poollab-batches-epoch-" + epoch, stepsPerEpoch(data.size(), batchSize),
-                step -> {
-                    // One generator per sample, split in sample order here on the producer: the batch is the
-                    // same however many workers make it and in whatever order they finish.
-                    SplittableRandom[] generators = perSample(augment, batch);
-                    float[] pixels = new float[batch * length];
-                    float[] targets = new float[batch * classes];
-                    preprocessing.workers().forEach(batch, b -> {
-                        Sample sample = data.sample(order[step * batch + b]);
-                        preprocessing.write(sample, pixels, b * length, generators[b]);
-                        for (int c = 0; c < classes; c++) {
-                            targets[b * classes + c] = (float) (labelSmoothing / classes);
-                        }
-                        targets[b * classes + sample.label()] += (float) (1 - labelSmoothing);
-                    });
-                    INDArray images = Nd4j.create(pixels, new long[] {batch, data.channels(), size, size}, 'c');
-                    INDArray labels = Nd4j.create(targets, new long[] {batch, classes}, 'c');
-                    return new Batch(images, labels, StochasticMasks.training(randomInputs, input -> batch, masks));
+        return new BackgroundBatches<>("poollab-batches-epoch-" + epoch, stepsPerEpoch(data.size(), batchSize), first,
+                new BackgroundBatches.Maker<>() {
+                    @Override
+                    public Batch make(int step) {
+                        SplittableRandom[] samples = generators.perSample(batch);
+                        float[] pixels = new float[batch * length];
+                        float[] targets = new float[batch * classes];
+                        preprocessing.workers().forEach(batch, b -> {
+                            Sample sample = data.sample(generators.sample(step, batch, b));
+                            preprocessing.write(sample, pixels, b * length, samples[b]);
+                            for (int c = 0; c < classes; c++) {
+                                targets[b * classes + c] = (float) (labelSmoothing / classes);
+                            }
+                            targets[b * classes + sample.label()] += (float) (1 - labelSmoothing);
+                        });
+                        INDArray images = Nd4j.create(pixels, new long[] {batch, data.channels(), size, size}, 'c');
+                        INDArray labels = Nd4j.create(targets, new long[] {batch, classes}, 'c');
+                        return new Batch(images, labels, generators.masks());
+                    }
+
+                    @Override
+                    public void skip(int step) {
+                        generators.skip(batch);
+                    }
                 });
     }
 

@@ -25,6 +25,7 @@ import org.poollab.train.Checkpoint;
 import org.poollab.train.RunCheckpoints;
 import org.poollab.train.Trainer;
 import org.poollab.train.TrainingRun;
+import org.poollab.train.TrainingStoppedException;
 
 /**
  * Launches single runs end to end: plugins → model → data → training → evaluation → MLflow, either as a new MLflow
@@ -176,6 +177,10 @@ public final class RunLauncher {
             metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s = %.2f%n", k, v));
             out.println("MLflow run: " + run.url());
             return metrics;
+        } catch (TrainingStoppedException e) { // the process is ending; its checkpoint is written
+            run.killed(e.getMessage());
+            RunRecord.ended(checkpoints);
+            throw e;
         } catch (RuntimeException | InterruptedException e) {
             run.fail(String.valueOf(e.getMessage()));
             RunRecord.ended(checkpoints);

@@ -55,21 +55,43 @@ public final class SlurmSweep {
     }
 
     /**
-     * Refuses a tracking server that only this machine can reach when the cluster has other nodes.
+     * Refuses a tracking server that only this machine can reach when the sweep's partition has other nodes.
      *
      * @throws ConfigException naming {@code tracking.uri} and the fix
      */
-    void checkReachable(String trackingUri) {
+    void checkReachable(String trackingUri, ExperimentPlan plan) {
         if (!loopback(trackingUri)) {
             return;
         }
         String here = LocalHost.name().orElse("localhost");
-        List<String> elsewhere = otherNodes(slurm.nodes(), here);
+        Optional<String> partition = partition(sbatchOptions).or(() -> resources(plan).partition());
+        List<String> elsewhere = otherNodes(slurm.nodes(partition), here);
         if (!elsewhere.isEmpty()) {
             throw new ConfigException("tracking.uri", "is " + trackingUri + ", which only this machine (" + here
-                    + ") can reach, but the cluster's nodes include " + String.join(", ", elsewhere) + ": run an "
+                    + ") can reach, but the nodes of " + partition.map(p -> "partition " + p)
+                    .orElse("the default partition") + " include " + String.join(", ", elsewhere) + ": run an "
                     + "MLflow server the nodes can reach and set tracking.uri (or MLFLOW_TRACKING_URI) to it");
         }
+    }
+
+    /** The partition sbatch options ask for ({@code --partition=p}, {@code --partition p}, {@code -p p}). */
+    static Optional<String> partition(List<String> options) {
+        Optional<String> found = Optional.empty();
+        for (int i = 0; i < options.size(); i++) { // the last one wins, as in sbatch
+            String option = options.get(i);
+            if (option.startsWith("--partition=")) {
+                found = Optional.of(option.substring("--partition=".length()));
+            } else if ((option.equals("--partition") || option.equals("-p")) && i + 1 < options.size()) {
+                found = Optional.of(options.get(++i));
+            } else if (option.startsWith("-p") && option.length() > 2 && !option.startsWith("--")) {
+                found = Optional.of(option.substring(2));
+            }
+        }
+        return found;
+    }
+
+    private static SlurmConfig resources(ExperimentPlan plan) {
+        return plan.points().get(0).config().slurm().orElse(SlurmConfig.defaults());
     }
 
     /**
@@ -83,7 +105,7 @@ public final class SlurmSweep {
      */
     Submitted submit(ExperimentPlan plan, List<Integer> tasks, String trackingUri, String parentRunId,
                      Path sweepFolder, ProjectPaths paths) {
-        SlurmConfig resources = plan.points().get(0).config().slurm().orElse(SlurmConfig.defaults());
+        SlurmConfig resources = resources(plan);
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("MLFLOW_TRACKING_URI", trackingUri);
         environment.put("POOLLAB_HOME", paths.home().toString());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,10 +17,12 @@ import org.poollab.slurm.Slurm;
 import org.poollab.slurm.SlurmException;
 import org.poollab.tracking.MlflowRun;
 import org.poollab.tracking.SweepChildren;
+import org.poollab.train.EpochLoop;
 
 /**
  * Follows and stops a sweep by its parent run id: each point's MLflow run and status, its Slurm task's state when
- * the sweep was submitted as a job array, and its latest metrics; cancelling cancels the array and marks the runs
+ * the sweep was submitted as a job array (the queue's, else accounting's where the cluster keeps it), its latest
+ * metric and, for a running point, when its training should end; cancelling cancels the array and marks the runs
  * that were still running KILLED.
  */
 public final class SweepControl {
@@ -51,11 +54,15 @@ public final class SweepControl {
     public Map<Integer, SweepChildren.Child> status(String parentRunId) {
         Sweep sweep = sweep(parentRunId);
         Map<Integer, SweepChildren.Child> children = SweepChildren.of(sweep.uri(), parentRunId);
-        Map<Integer, String> queued = Map.of();
+        Map<Integer, String> states = new HashMap<>();
         String slurmNote = "";
         if (sweep.job().isPresent()) {
             try {
-                queued = slurm.queuedTasks(sweep.job().get());
+                Optional<Map<Integer, String>> accounted = slurm.accountedTasks(sweep.job().get());
+                accounted.ifPresent(states::putAll);
+                states.putAll(slurm.queuedTasks(sweep.job().get())); // the queue is the newer word
+                slurmNote = accounted.isPresent() ? "" : " (no Slurm accounting here: tasks that left the queue "
+                        + "show ENDED)";
             } catch (SlurmException e) {
                 slurmNote = " (the queue cannot be read: " + e.getMessage() + ")";
             }
@@ -64,14 +71,36 @@ public final class SweepControl {
                 .map(job -> ", Slurm job array " + job).orElse(", on this machine") + slurmNote);
         out.printf(Locale.ROOT, "%-5s %-36s %-10s %-34s %-10s %s%n", "point", "label", "MLflow", "run", "Slurm",
                 "latest");
+        long now = System.currentTimeMillis();
         for (int i = 0; i < sweep.plan().points().size(); i++) {
             SweepChildren.Child child = children.get(i);
-            String state = sweep.job().isEmpty() ? "-" : queued.getOrDefault(i, "ENDED");
+            String state = sweep.job().isEmpty() ? "-" : states.getOrDefault(i, "ENDED");
+            String latest = child == null ? "" : latest(child.metrics()) + (child.status() != RunStatus.RUNNING ? ""
+                    : trainingLeft(child.metrics(), sweep.plan().points().get(i).config().trainer().epochs(), now)
+                    .map(left -> ", training ends in ~" + left).orElse(""));
             out.printf(Locale.ROOT, "%-5d %-36s %-10s %-34s %-10s %s%n", i, sweep.plan().points().get(i).label(),
                     child == null ? "-" : child.status().name(), child == null ? "(not started)" : child.runId(),
-                    state, child == null ? "" : latest(child.metrics()));
+                    state, latest);
         }
         return children;
+    }
+
+    /**
+     * How long a running point's training should still take: its remaining epochs at the pace of its last one,
+     * less the time since that one ended (evaluations not counted).
+     *
+     * @param epochs the point's epochs
+     * @param now the current time in milliseconds since the epoch
+     * @return empty before its first epoch ended
+     */
+    static Optional<String> trainingLeft(Map<String, SweepChildren.Metric> metrics, int epochs, long now) {
+        SweepChildren.Metric last = metrics.get(EpochLoop.EPOCH_MINUTES);
+        if (last == null) {
+            return Optional.empty();
+        }
+        double minutes = Math.max(0, (epochs - last.step()) * last.value() - (now - last.timestamp()) / 60_000.0);
+        return Optional.of(minutes < 90 ? String.format(Locale.ROOT, "%.0f min", Math.ceil(minutes))
+                : String.format(Locale.ROOT, "%.1f h", minutes / 60));
     }
 
     /**
@@ -114,10 +143,10 @@ public final class SweepControl {
                 SlurmSweep.jobOf(folder));
     }
 
-    private static String latest(Map<String, Double> metrics) {
+    private static String latest(Map<String, SweepChildren.Metric> metrics) {
         for (String name : SHOWN) {
             if (metrics.containsKey(name)) {
-                return String.format(Locale.ROOT, "%s %.4g", name, metrics.get(name));
+                return String.format(Locale.ROOT, "%s %.4g", name, metrics.get(name).value());
             }
         }
         return "";

@@ -20,6 +20,7 @@ import org.poollab.tracking.MlflowRun;
 import org.poollab.tracking.SweepChildren;
 import org.poollab.tracking.TrackingException;
 import org.poollab.train.RunCheckpoints;
+import org.poollab.train.TrainingStoppedException;
 
 /**
  * Runs a sweep's points as child runs of one MLflow parent run, one after another in this JVM or in parallel JVMs
@@ -70,7 +71,7 @@ public final class SweepRunner {
      */
     public String submit(ExperimentPlan plan, Path experimentFile, SlurmSweep slurm) {
         String uri = prepare(plan, Optional.empty());
-        slurm.checkReachable(uri);
+        slurm.checkReachable(uri, plan);
         try (MlflowRun parent = startParent(plan, experimentFile, uri)) {
             return submit(plan, IntStream.range(0, plan.points().size()).boxed().toList(), uri, parent, slurm);
         }
@@ -84,7 +85,7 @@ public final class SweepRunner {
      */
     public Optional<String> resubmit(String parentRunId, ExperimentPlan plan, SlurmSweep slurm) {
         String uri = prepare(plan, Optional.empty());
-        slurm.checkReachable(uri);
+        slurm.checkReachable(uri, plan);
         Map<Integer, SweepChildren.Child> children = SweepChildren.of(uri, parentRunId);
         List<Integer> unfinished = new ArrayList<>();
         for (int i = 0; i < plan.points().size(); i++) {
@@ -213,7 +214,7 @@ public final class SweepRunner {
     private Map<String, Double> runPoints(ExperimentPlan plan, Path experimentFile, String uri, MlflowRun parent,
                                           Optional<ParallelSweep> parallel) throws InterruptedException {
         parent.setStopHint("'./poollab resume " + parent.runId() + "' continues the sweep: finished runs are kept, "
-                + "a stopped run continues from its newest epoch checkpoint, the others start.");
+                + "a stopped run continues from its newest checkpoint, the others start.");
         Map<String, Double> last = Map.of();
         List<String> failures = new ArrayList<>();
         if (parallel.isPresent()) {
@@ -224,6 +225,8 @@ public final class SweepRunner {
                 out.printf(Locale.ROOT, "== sweep run %d/%d: %s%n", i + 1, plan.points().size(), point.label());
                 try {
                     last = runPoint(plan, i, experimentFile, uri, parent.runId());
+                } catch (TrainingStoppedException e) {
+                    throw e; // the process is ending: the sweep's resume continues this point and the rest
                 } catch (RuntimeException e) {
                     failures.add(point.label() + ": " + e.getMessage());
                     out.println("== sweep run " + point.label() + " FAILED: " + e.getMessage());

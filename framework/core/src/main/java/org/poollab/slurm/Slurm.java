@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -64,10 +65,43 @@ public final class Slurm {
         run(List.of("scancel", jobId));
     }
 
-    /** The names of the cluster's nodes ({@code sinfo -N}). */
-    public List<String> nodes() {
-        return run(List.of("sinfo", "-h", "-N", "-o", "%N")).lines().map(String::trim)
-                .filter(line -> !line.isEmpty()).distinct().toList();
+    /**
+     * The names of the nodes a job of {@code partition} can run on ({@code sinfo -N}).
+     *
+     * @param partition the partition; empty for the cluster's default one (all nodes where none is the default)
+     */
+    public List<String> nodes(Optional<String> partition) {
+        List<String[]> rows = run(List.of("sinfo", "-h", "-N", "-o", "%N %P")).lines().map(String::trim)
+                .filter(line -> !line.isEmpty()).map(line -> line.split("\\s+")).filter(row -> row.length == 2)
+                .toList();
+        boolean hasDefault = rows.stream().anyMatch(row -> row[1].endsWith("*")); // sinfo stars the default
+        return rows.stream().filter(row -> partition.map(p -> row[1].replace("*", "").equals(p))
+                        .orElse(!hasDefault || row[1].endsWith("*")))
+                .map(row -> row[0]).distinct().toList();
+    }
+
+    /**
+     * The states Slurm's accounting keeps of an array's tasks, by task index ({@code COMPLETED}, {@code CANCELLED},
+     * {@code FAILED}, {@code TIMEOUT}, ...): also of the tasks that left the queue.
+     *
+     * @return empty where the cluster keeps no accounting ({@code sacct} refuses)
+     */
+    public Optional<Map<Integer, String>> accountedTasks(String jobId) {
+        String out;
+        try {
+            out = run(List.of("sacct", "-n", "-X", "-P", "-j", jobId, "-o", "JobID,State"));
+        } catch (SlurmException accountingOff) { // "Slurm accounting storage is disabled"
+            return Optional.empty();
+        }
+        Map<Integer, String> tasks = new TreeMap<>();
+        for (String line : out.split("\n")) {
+            String[] fields = line.trim().split("\\|");
+            if (fields.length == 2 && fields[0].matches("\\d+_\\d+")) { // pending ranges read "id_[1-3]"
+                tasks.put(Integer.parseInt(fields[0].substring(fields[0].indexOf('_') + 1)),
+                        fields[1].split(" ")[0]); // "CANCELLED by 0"
+            }
+        }
+        return Optional.of(tasks);
     }
 
     private static String run(List<String> command) {

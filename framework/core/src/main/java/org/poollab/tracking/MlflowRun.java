@@ -55,8 +55,8 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
         this.experimentId = experimentId;
         this.info = info;
         this.warnings = System.err;
-        this.stopHint = "If it wrote an epoch checkpoint, './poollab resume " + info.getRunId() + "' continues it "
-                + "from the newest one.";
+        this.stopHint = "If it wrote a checkpoint, './poollab resume " + info.getRunId() + "' continues it from the "
+                + "newest one.";
         this.journal = new TrackingJournal(journalFolder, info.getRunId(), trackingUri, info.getArtifactUri(),
                 warnings);
         // Ctrl-C or a kill ends the JVM without finish() or fail(): leave the run KILLED, not RUNNING forever.
@@ -280,6 +280,16 @@ public final class MlflowRun implements TrainingObserver, AutoCloseable {
     public void fail(String error) {
         markEnded();
         end(RunStatus.FAILED, error, END_WAIT);
+    }
+
+    /**
+     * Marks the run KILLED, with {@code reason} as its error tag, unless it already ended (the shutdown hook of a
+     * process that is ending may have marked it first).
+     */
+    public void killed(String reason) {
+        if (markEnded()) {
+            end(RunStatus.KILLED, reason, KILLED_WAIT);
+        }
     }
 
     /**

@@ -22,12 +22,22 @@ public final class SweepChildren {
      * @param status its status
      * @param metrics the latest value of each metric it logged
      */
-    public record Child(String runId, RunStatus status, Map<String, Double> metrics) {
+    public record Child(String runId, RunStatus status, Map<String, Metric> metrics) {
 
         /** Copies the map. */
         public Child {
             metrics = Map.copyOf(metrics);
         }
+    }
+
+    /**
+     * The latest value of a metric.
+     *
+     * @param value its value
+     * @param step the step it was logged at (for epoch metrics, the epochs done)
+     * @param timestamp when it was logged, in milliseconds since the epoch
+     */
+    public record Metric(double value, long step, long timestamp) {
     }
 
     private SweepChildren() {
@@ -44,8 +54,9 @@ public final class SweepChildren {
             String experimentId = client.getRun(parentRunId).getInfo().getExperimentId();
             String filter = "tags.`" + MlflowRun.PARENT_TAG + "` = '" + parentRunId + "'";
             for (Run run : RunSearch.all(client, experimentId, filter)) { // oldest first: the newest wins
-                Map<String, Double> metrics = new HashMap<>();
-                run.getData().getMetricsList().forEach(metric -> metrics.put(metric.getKey(), metric.getValue()));
+                Map<String, Metric> metrics = new HashMap<>();
+                run.getData().getMetricsList().forEach(metric -> metrics.put(metric.getKey(),
+                        new Metric(metric.getValue(), metric.getStep(), metric.getTimestamp())));
                 point(run).ifPresent(index -> children.put(index,
                         new Child(run.getInfo().getRunId(), run.getInfo().getStatus(), metrics)));
             }

@@ -18,8 +18,11 @@ public final class PairedTraining {
     /** What such a method provides to the loop. */
     public interface Pair {
 
-        /** One epoch's batches, prepared in the background (the same seed and epoch give the same views). */
-        BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize);
+        /**
+         * One epoch's batches from its step {@code first}, prepared in the background (the same seed and epoch give
+         * the same views).
+         */
+        BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize, int first);
 
         /** Every array an exact checkpoint needs, by checkpoint group, in the order they are written. */
         Map<String, Map<String, INDArray>> state();
@@ -39,7 +42,7 @@ public final class PairedTraining {
     @FunctionalInterface
     public interface Epoch {
 
-        /** Runs epoch {@code epoch} (0-based) over {@code batches}. */
+        /** Runs epoch {@code epoch} (0-based) over {@code batches}, from their first step. */
         void run(int epoch, BackgroundBatches<MultiCropBatch> batches) throws InterruptedException;
     }
 
@@ -57,19 +60,17 @@ public final class PairedTraining {
         ImageSet train = run.data().train();
         int batchSize = run.config().trainer().batchSize();
         run.resumeFrom().ifPresent(pair::restore);
-        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
+        return EpochLoop.run(run, evaluation, stepsPerEpoch, new EpochLoop.Epochs() {
             @Override
-            public void train(int index) throws InterruptedException {
-                try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, index, batchSize)) {
+            public void train(int index, int first) throws InterruptedException {
+                try (BackgroundBatches<MultiCropBatch> batches = pair.batches(train, index, batchSize, first)) {
                     epoch.run(index, batches);
                 }
             }
 
             @Override
-            public Checkpoint checkpoint(int index) {
-                Checkpoint checkpoint = RunCheckpoints.start(run, index + 1, (index + 1) * stepsPerEpoch);
-                pair.state().forEach(checkpoint::arrays);
-                return checkpoint;
+            public Map<String, Map<String, INDArray>> state() {
+                return pair.state();
             }
 
             @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +23,9 @@ import org.poollab.model.ModelSpec;
 import org.poollab.plugin.PluginProvenance;
 
 /**
- * The epoch-end checkpoints of a run: {@code <run folder>/epoch-NNN.zip}, each carrying the experiment file, the
+ * The checkpoints of a run: {@code <run folder>/epoch-NNN.zip} at the end of epoch NNN, and
+ * {@code epoch-NNN-step-SSSSS.zip} where a process asked to end stopped SSSSS steps into the epoch after NNN
+ * (replaced by that epoch's checkpoint once it is written). Each carries the experiment file, the
  * run's exact config as {@code key = value} lines (sweep values and overrides applied; reads back with
  * {@link #config}), the plugins' resolved parameters, the plugin jars (id, version, SHA-256) and the step counters,
  * next to the trainer's arrays.
@@ -38,7 +41,8 @@ public final class RunCheckpoints {
     private static final String PLUGINS = "plugins.properties";
     private static final String STATE = "state.properties";
     private static final String EPOCHS_DONE = "epochsDone";
-    private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-\\d{3,}\\.zip");
+    private static final String STEPS_INTO_EPOCH = "stepsIntoEpoch";
+    private static final Pattern CHECKPOINT_NAME = Pattern.compile("epoch-(\\d{3,})(?:-step-(\\d+))?\\.zip");
 
     private RunCheckpoints() {
     }
@@ -47,15 +51,17 @@ public final class RunCheckpoints {
      * A checkpoint with the run's texts; the trainer adds its arrays.
      *
      * @param epochsDone epochs completed
+     * @param stepsIntoEpoch steps of the next epoch completed (0 at an epoch's end)
      * @param nextStep the global step training would continue from
      */
-    public static Checkpoint start(TrainingRun run, int epochsDone, int nextStep) {
+    public static Checkpoint start(TrainingRun run, int epochsDone, int stepsIntoEpoch, int nextStep) {
         return new Checkpoint()
                 .text(EXPERIMENT_FILE, run.configText())
                 .text(CONFIG, lines(run.config().flattened()))
                 .text(PLUGIN_PARAMS, lines(run.spec().flattenedParams()))
                 .text(PLUGINS, lines(run.plugins().properties()))
-                .text(STATE, EPOCHS_DONE + "=" + epochsDone + "\nnextStep=" + nextStep + "\nseed="
+                .text(STATE, EPOCHS_DONE + "=" + epochsDone + "\n" + STEPS_INTO_EPOCH + "=" + stepsIntoEpoch
+                        + "\nnextStep=" + nextStep + "\nseed="
                         + run.config().seed() + "\n# data order and augmentation are seeded by (seed, epoch)\n");
     }
 
@@ -76,16 +82,29 @@ public final class RunCheckpoints {
     }
 
     /**
-     * Writes the checkpoint of epoch {@code epochsDone} atomically.
+     * Writes the checkpoint after {@code epochsDone} epochs and {@code stepsIntoEpoch} steps of the next atomically;
+     * an epoch's checkpoint replaces the ones written inside it.
      *
+     * @return the file
      * @throws UncheckedIOException naming the folder and the fix
      */
-    public static void write(TrainingRun run, Checkpoint checkpoint, int epochsDone) {
+    public static Path write(TrainingRun run, Checkpoint checkpoint, int epochsDone, int stepsIntoEpoch) {
+        String name = String.format(Locale.ROOT, "epoch-%03d", epochsDone)
+                + (stepsIntoEpoch > 0 ? String.format(Locale.ROOT, "-step-%05d", stepsIntoEpoch) : "") + ".zip";
+        Path file = run.checkpoints().resolve(name);
         try {
-            checkpoint.write(run.checkpoints().resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epochsDone)));
+            checkpoint.write(file);
+            if (stepsIntoEpoch == 0) {
+                for (Path inside : newestFirst(run.checkpoints())) {
+                    if (position(inside).epochsDone() == epochsDone - 1 && position(inside).stepsIntoEpoch() > 0) {
+                        Files.delete(inside);
+                    }
+                }
+            }
+            return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of epoch " + epochsDone + " to "
-                    + run.checkpoints() + " (" + e.getMessage() + "); free disk space or set POOLLAB_HOME", e);
+            throw new UncheckedIOException("cannot write the checkpoint " + file + " (" + e.getMessage() + "); free "
+                    + "disk space or set POOLLAB_HOME", e);
         }
     }
 
@@ -181,21 +200,30 @@ public final class RunCheckpoints {
      * @throws DataException if the checkpoint has no readable state entry
      */
     public static int epochsDone(Checkpoint checkpoint) {
-        String state = checkpoint.text(STATE).orElse("");
-        for (String line : state.split("\n")) {
-            if (line.startsWith(EPOCHS_DONE + "=")) {
+        return state(checkpoint, EPOCHS_DONE).orElseThrow(() -> new DataException("the checkpoint's " + STATE
+                + " does not say how many epochs were done: " + checkpoint.text(STATE).orElse("")));
+    }
+
+    /** Steps of the epoch after {@link #epochsDone} that were done (0 for a checkpoint written at an epoch's end). */
+    public static int stepsIntoEpoch(Checkpoint checkpoint) {
+        return state(checkpoint, STEPS_INTO_EPOCH).orElse(0);
+    }
+
+    private static Optional<Integer> state(Checkpoint checkpoint, String key) {
+        for (String line : checkpoint.text(STATE).orElse("").split("\n")) {
+            if (line.startsWith(key + "=")) {
                 try {
-                    return Integer.parseInt(line.substring(EPOCHS_DONE.length() + 1).trim());
+                    return Optional.of(Integer.parseInt(line.substring(key.length() + 1).trim()));
                 } catch (NumberFormatException e) {
-                    break;
+                    return Optional.empty();
                 }
             }
         }
-        throw new DataException("the checkpoint's " + STATE + " does not say how many epochs were done: " + state);
+        return Optional.empty();
     }
 
     /**
-     * The newest checkpoint of a run folder ({@code epoch-NNN.zip} with the largest NNN).
+     * The newest checkpoint of a run folder (the furthest into training).
      *
      * @return empty if the folder has none
      */
@@ -210,9 +238,31 @@ public final class RunCheckpoints {
         }
         try (Stream<Path> files = Files.list(runFolder)) {
             return files.filter(file -> CHECKPOINT_NAME.matcher(file.getFileName().toString()).matches())
-                    .sorted(Comparator.comparingInt((Path file) -> Integer.parseInt(
-                            file.getFileName().toString().replaceAll("\\D", ""))).reversed()).toList();
+                    .sorted(Comparator.comparing(RunCheckpoints::position, Position.ORDER).reversed()).toList();
         }
+    }
+
+    /** Where in training a checkpoint file was written, from its name. */
+    static Position position(Path file) {
+        Matcher name = CHECKPOINT_NAME.matcher(file.getFileName().toString());
+        if (!name.matches()) {
+            throw new IllegalArgumentException(file + " is not a checkpoint's name");
+        }
+        int steps = name.group(2) == null ? 0 : Integer.parseInt(name.group(2));
+        return new Position(Integer.parseInt(name.group(1)), steps);
+    }
+
+    /**
+     * A point in training.
+     *
+     * @param epochsDone epochs completed
+     * @param stepsIntoEpoch steps of the next epoch completed
+     */
+    record Position(int epochsDone, int stepsIntoEpoch) {
+
+        /** Earlier first. */
+        static final Comparator<Position> ORDER = Comparator.comparingInt(Position::epochsDone)
+                .thenComparingInt(Position::stepsIntoEpoch);
     }
 
     /**

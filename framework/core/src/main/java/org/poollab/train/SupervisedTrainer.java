@@ -2,6 +2,7 @@ package org.poollab.train;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,21 +67,22 @@ public final class SupervisedTrainer implements Trainer {
         Preprocessing augmenting = Preprocessing.of(config.data(), train.channels(), true);
         Evaluation evaluation = new Evaluation(config, progress);
         run.resumeFrom().ifPresent(checkpoint -> training.restore(checkpoint, MODEL));
-        return EpochLoop.run(run, evaluation, new EpochLoop.Epochs() {
+        return EpochLoop.run(run, evaluation, stepsPerEpoch, new EpochLoop.Epochs() {
             @Override
-            public void train(int epoch) throws InterruptedException {
+            public void train(int epoch, int first) throws InterruptedException {
                 try (BackgroundBatches<Batch> batches = TrainingBatches.epoch(train, augmenting,
                         trainer.batchSize(), trainer.labelSmoothing(), model.stochasticInputs(), config.seed(),
-                        epoch)) {
+                        epoch, first)) {
                     runEpoch(training, model, batches, epoch, trainer, schedules, observer);
                 }
             }
 
             @Override
-            public Checkpoint checkpoint(int epoch) {
-                return RunCheckpoints.start(run, epoch + 1, (epoch + 1) * stepsPerEpoch)
-                        .arrays(MODEL, training.weights())
-                        .arrays(TrainingGraph.OPTIMIZER, training.optimizerState());
+            public Map<String, Map<String, INDArray>> state() {
+                Map<String, Map<String, INDArray>> state = new LinkedHashMap<>();
+                state.put(MODEL, training.weights());
+                state.put(TrainingGraph.OPTIMIZER, training.optimizerState());
+                return state;
             }
 
             @Override
@@ -119,8 +121,9 @@ public final class SupervisedTrainer implements Trainer {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
         StepLog log = new StepLog(observer, trainer.logEvery());
-        int first = epoch * steps;
-        training.run(first, steps, new StepSource() {
+        int start = epoch * steps;
+        int first = start + batches.first();
+        training.run(first, start + steps - first, new StepSource() {
             private Batch current;
             private long images;
 
@@ -134,8 +137,8 @@ public final class SupervisedTrainer implements Trainer {
             public void done(int step, double loss) {
                 double lr = schedules.learningRate().at(step);
                 images += current.size();
-                bar.update(step - first + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
-                log.after(step, current.size(), step == first + steps - 1, () -> Map.of("loss", loss, "lr", lr));
+                bar.update(step - start + 1, images, String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr));
+                log.after(step, current.size(), step == start + steps - 1, () -> Map.of("loss", loss, "lr", lr));
             }
         });
     }

@@ -2,6 +2,7 @@ package org.poollab.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.nd4j.autodiff.listeners.At;
@@ -75,10 +76,13 @@ public final class TrainingGraph {
      * starts (the learning-rate clock is set first); {@link StepSource#done} follows each update.
      *
      * @throws NonFiniteLossException if a loss is NaN or infinite; training stops at that step
+     * @throws TrainingStoppedException if the process is ending ({@link StepBoundaryStop}): after the update and
+     *     {@link StepSource#done} of the step in flight
      * @throws InterruptedException if the source was interrupted
      */
     public void run(int first, int count, StepSource source) throws InterruptedException {
         StepIterator steps = new StepIterator(first, count, source, clock);
+        StepBoundaryStop stop = StepBoundaryStop.process();
         BaseListener afterEachStep = new BaseListener() {
             private int step = first;
 
@@ -95,15 +99,21 @@ public final class TrainingGraph {
                     throw new NonFiniteLossException(step, value);
                 }
                 source.done(step++, value);
+                if (stop.requested()) {
+                    throw new TrainingStoppedException(step, Optional.empty());
+                }
                 if (GC_EVERY_STEPS > 0 && step % GC_EVERY_STEPS == 0) {
                     System.gc(); // frees the step's native arrays now instead of when the memory cap is reached
                 }
             }
         };
+        stop.enter();
         try {
             scope.sd().fit(steps, 1, capture, runningAverages.listener(), afterEachStep);
         } catch (RuntimeException e) {
             throw unwrapped(e);
+        } finally {
+            stop.leave();
         }
     }
 
@@ -115,6 +125,9 @@ public final class TrainingGraph {
             }
             if (cause instanceof NonFiniteLossException nonFinite) {
                 return nonFinite;
+            }
+            if (cause instanceof TrainingStoppedException stopped) {
+                return stopped;
             }
         }
         return e;

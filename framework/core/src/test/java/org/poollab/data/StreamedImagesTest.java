@@ -72,7 +72,7 @@ class StreamedImagesTest {
             throws InterruptedException {
         List<float[]> batches = new ArrayList<>();
         try (BackgroundBatches<Batch> stream = TrainingBatches.epoch(data, preprocessing, BATCH, 0.1, List.of(), 5,
-                epoch)) {
+                epoch, 0)) {
             for (int step = 0; step < stream.steps(); step++) {
                 Batch batch = stream.next();
                 batches.add(batch.images().data().asFloat());

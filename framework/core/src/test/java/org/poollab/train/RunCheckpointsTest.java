@@ -1,13 +1,24 @@
 package org.poollab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.poollab.config.ExperimentConfig;
 
-/** A checkpoint's config: the recorded plugin parameters, not today's plugin defaults, describe its model. */
+/**
+ * A checkpoint's config: the recorded plugin parameters, not today's plugin defaults, describe its model. A run's
+ * checkpoints: those written inside an epoch sort between its neighbours and are replaced by the epoch's own.
+ */
 class RunCheckpointsTest {
+
+    @TempDir
+    Path dir;
 
     private static final String CONFIG = "experiment = e\nbackbone.id = vit\nbackbone.preset = fmnist-tiny\n"
             + "pooling.id = simpool\n";
@@ -43,5 +54,28 @@ class RunCheckpointsTest {
     void aCheckpointWithoutRecordedParametersKeepsItsConfigAlone() {
         ExperimentConfig config = RunCheckpoints.config(new Checkpoint().text(RunCheckpoints.CONFIG, CONFIG));
         assertEquals(List.of(), List.copyOf(config.pooling().params().keySet()));
+    }
+
+    @Test
+    void checkpointsInsideAnEpochSortBetweenTheEpochsAndTheNextEpochsCheckpointReplacesThem() throws Exception {
+        TrainingRun run = new TrainingRun(null, null, null, null, "", dir, null, Optional.empty());
+        Path first = RunCheckpoints.write(run, new Checkpoint().text("a", "1"), 1, 0);
+        Path early = RunCheckpoints.write(run, new Checkpoint().text("a", "2"), 1, 9);
+        Path late = RunCheckpoints.write(run, new Checkpoint().text("a", "3"), 1, 10);
+        assertEquals(List.of("epoch-001-step-00010.zip", "epoch-001-step-00009.zip", "epoch-001.zip"),
+                RunCheckpoints.newestFirst(dir).stream().map(file -> file.getFileName().toString()).toList());
+        assertEquals(late, RunCheckpoints.latest(dir).orElseThrow());
+
+        Path second = RunCheckpoints.write(run, new Checkpoint().text("a", "4"), 2, 0);
+        assertEquals(List.of(second, first), RunCheckpoints.newestFirst(dir));
+        assertFalse(Files.exists(early) || Files.exists(late));
+    }
+
+    @Test
+    void theStepsIntoAnEpochAreReadFromTheStateAndAreZeroInCheckpointsWrittenBeforeThem() {
+        Checkpoint inside = new Checkpoint().text("state.properties", "epochsDone=2\nstepsIntoEpoch=7\nnextStep=31\n");
+        assertEquals(2, RunCheckpoints.epochsDone(inside));
+        assertEquals(7, RunCheckpoints.stepsIntoEpoch(inside));
+        assertEquals(0, RunCheckpoints.stepsIntoEpoch(new Checkpoint().text("state.properties", "epochsDone=2\n")));
     }
 }

@@ -32,7 +32,8 @@ import org.poollab.train.RunCheckpoints;
 /**
  * Resume at every moment of a run, with SIGKILL: killed somewhere after its first checkpoint, a DINO run resumed
  * with {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left
- * alone; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
+ * alone; stopped with SIGTERM inside an epoch, it checkpoints the step it stopped after and resumes from there to
+ * the same weights; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
  * killed during an epoch's evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
  * the one before it used; a plugin jar rebuilt since the run started is refused unless accepted.
  */
@@ -57,14 +58,37 @@ class ResumeIT {
             """;
 
     @TempDir
+    static Path shared;
+
+    private static Reference reference;
+
+    @TempDir
     Path dir;
+
+    /**
+     * The experiment run without interruption, once for the tests that compare with it.
+     *
+     * @param runId its MLflow run
+     * @param finalCheckpoint its last checkpoint
+     */
+    private record Reference(String runId, Path finalCheckpoint) {
+    }
+
+    private static synchronized Reference reference() throws Exception {
+        if (reference == null) {
+            Cli uninterrupted = new Cli(shared, SERVER.uri());
+            Cli.Result run = uninterrupted.run("run", uninterrupted.experiment(EXPERIMENT).toString());
+            assertEquals(0, run.code(), run.err());
+            String runId = runIdIn(run.out());
+            reference = new Reference(runId, uninterrupted.home().resolve("checkpoints/it-resume/" + runId
+                    + "/epoch-003.zip"));
+        }
+        return reference;
+    }
 
     @Test
     void aRunKilledMidwayAndResumedEndsLikeAnUninterruptedOne() throws Exception {
-        Cli uninterrupted = new Cli(Files.createDirectory(dir.resolve("a")), SERVER.uri());
-        Cli.Result reference = uninterrupted.run("run", uninterrupted.experiment(EXPERIMENT).toString());
-        assertEquals(0, reference.code(), reference.err());
-
+        Reference uninterrupted = reference();
         Cli killed = new Cli(Files.createDirectory(dir.resolve("b")), SERVER.uri());
         Process process = killed.start("run", killed.experiment(EXPERIMENT).toString());
         Path runFolder = await(killed.home().resolve("checkpoints/it-resume"), "epoch-001.zip", process);
@@ -80,15 +104,46 @@ class ResumeIT {
         assertTrue(resumed.out().contains("resuming from " + runFolder.resolve("epoch-00")), resumed.out());
         assertTrue(resumed.out().contains("/runs/" + runId), "same MLflow run: " + resumed.out());
         assertEquals("FINISHED", status(runId));
-        Map<String, Double> expected = finalMetrics(runIdIn(reference.out()));
+        Map<String, Double> expected = finalMetrics(uninterrupted.runId());
         assertEquals(9, expected.size(), "8 k-NN metrics and attention_jaccard: " + expected);
         assertEquals(expected, finalMetrics(runId), "killed after " + delay + " ms: the resumed run's "
                 + "k-NN must equal the uninterrupted run's (same seed, same thread count)");
-        String referenceId = runIdIn(reference.out());
-        assertNotEquals(runId, referenceId);
-        assertEquals(arrays(uninterrupted.home().resolve("checkpoints/it-resume/" + referenceId + "/epoch-003.zip")),
-                arrays(runFolder.resolve("epoch-003.zip")), "killed after " + delay + " ms: the final student, "
-                + "teacher, AdamW state and centre must be bit-identical");
+        assertNotEquals(runId, uninterrupted.runId());
+        assertEquals(arrays(uninterrupted.finalCheckpoint()), arrays(runFolder.resolve("epoch-003.zip")),
+                "killed after " + delay + " ms: the final student, teacher, AdamW state and centre must be "
+                + "bit-identical");
+    }
+
+    @Test
+    void aRunStoppedWithSigtermCheckpointsTheStepItStoppedAfterAndResumesFromThereToTheSameWeights()
+            throws Exception {
+        Reference uninterrupted = reference();
+        Cli cli = new Cli(dir, SERVER.uri());
+        // Evaluated only at the end (the weights do not depend on it): epoch 2 trains right after epoch 1's checkpoint.
+        Process process = cli.start("run", cli.experiment(EXPERIMENT).toString(), "--set", "eval.everyEpochs=3");
+        Path runFolder = await(cli.home().resolve("checkpoints/it-resume"), "epoch-001.zip", process);
+        long delay = new Random().nextInt(800);
+        Thread.sleep(delay);
+        process.destroy(); // SIGTERM, as scancel and a sweep stopping its workers send
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String err = cli.errFile();
+        List<Path> inside;
+        try (Stream<Path> files = Files.list(runFolder)) {
+            inside = files.filter(f -> f.getFileName().toString().matches("epoch-001-step-\\d{5}\\.zip")).toList();
+        }
+        assertEquals(1, inside.size(), "stopped " + delay + " ms into epoch 2: one checkpoint of the step it stopped "
+                + "after\n" + err);
+        assertTrue(err.contains("stopping after the step in flight") && err.contains("wrote " + inside.get(0)), err);
+        String runId = runFolder.getFileName().toString();
+        assertEquals("KILLED", status(runId));
+
+        Cli.Result resumed = cli.run("resume", runId);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from " + inside.get(0)), resumed.out());
+        assertEquals("FINISHED", status(runId));
+        assertTrue(!Files.exists(inside.get(0)), "the epoch's checkpoint replaces the one written inside it");
+        assertEquals(arrays(uninterrupted.finalCheckpoint()), arrays(runFolder.resolve("epoch-003.zip")),
+                "stopped at " + inside.get(0).getFileName() + ": the final weights must be bit-identical");
     }
 
     /** Every array entry of a checkpoint, as its bytes in hex, by entry name. */

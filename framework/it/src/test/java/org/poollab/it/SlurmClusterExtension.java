@@ -24,9 +24,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code munged}, {@code slurmctld} and {@code slurmd} (packages {@code munge} and {@code slurm-wlm}, which
  * {@code .ci/run} installs), run as root in the foreground from a generated {@code slurm.conf} in a temporary
  * folder, on free ports, with their own munge key and socket. Only the daemons started here are stopped. Commands
- * reach it through {@code SLURM_CONF} ({@link #confFile}).
+ * reach it through {@code SLURM_CONF} ({@link #confFile}). Its default partition is this machine; a second one,
+ * {@value #FAR_PARTITION}, holds a node that is another machine and is never up.
  */
 public final class SlurmClusterExtension implements BeforeAllCallback, AfterAllCallback {
+
+    /** A partition whose one node is another machine, which is never started. */
+    static final String FAR_PARTITION = "far";
+    /** That node. */
+    static final String FAR_NODE = "far-node";
 
     private final List<Process> daemons = new ArrayList<>();
     private Path folder;
@@ -108,7 +114,11 @@ public final class SlurmClusterExtension implements BeforeAllCallback, AfterAllC
                 "JobAcctGatherType=jobacct_gather/none",
                 "AccountingStorageType=accounting_storage/none",
                 "NodeName=" + host + " CPUs=" + cpus + " State=UNKNOWN",
-                "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP", "");
+                // A node that is not this machine (never started): a sweep sent to its partition needs a tracking
+                // server other nodes can reach.
+                "NodeName=" + FAR_NODE + " NodeAddr=127.0.0.2 CPUs=1 State=DOWN Reason=not-started",
+                "PartitionName=debug Nodes=" + host + " Default=YES MaxTime=INFINITE State=UP",
+                "PartitionName=" + FAR_PARTITION + " Nodes=" + FAR_NODE + " MaxTime=INFINITE State=UP", "");
     }
 
     private void start(String daemon, String... options) throws IOException {
@@ -130,7 +140,8 @@ public final class SlurmClusterExtension implements BeforeAllCallback, AfterAllC
     private void awaitIdleNode() throws Exception {
         String state = "";
         for (int i = 0; i < 120; i++) {
-            ProcessBuilder builder = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder("sinfo", "-h", "-p", "debug", "-o", "%T")
+                    .redirectErrorStream(true);
             builder.environment().put("SLURM_CONF", confFile().toString());
             Process sinfo = builder.start();
             state = new String(sinfo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -24,8 +24,10 @@ import org.poollab.tracking.SweepChildren;
  * points end as three FINISHED child runs of one parent, which the last task ends; the kept batch script passes
  * {@code sbatch --test-only}; {@code status} shows each point's MLflow and Slurm state; {@code cancel} stops an
  * array midway and marks its runs KILLED, and {@code resume --executor slurm} resubmits the points that did not
- * finish, which then end the same parent FINISHED; a task warned with USR1 (as before its time limit) is requeued
- * and continues its point from its checkpoint under the same run.
+ * finish, which then end the same parent FINISHED, the cancelled point with the weights of an uninterrupted run; a
+ * task warned with USR1 (as before its time limit) checkpoints the step it stopped after, is requeued and continues
+ * its point from there under the same run; a sweep sent to a partition with other machines is refused a
+ * loopback-only tracking server.
  */
 class SlurmSweepIT {
 
@@ -84,14 +86,15 @@ class SlurmSweepIT {
     }
 
     @Test
-    void cancelStopsTheArrayAndResumeResubmitsItsUnfinishedPoints() throws Exception {
+    void cancelStopsTheArrayAndResumeResubmitsItsUnfinishedPointsWhichEndWithTheWeightsOfAnUninterruptedRun()
+            throws Exception {
         Cli cli = cli();
-        Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 600")
-                .replace("epochs: 1", "epochs: 3"));
+        String experiment = SWEEP.replace("trainSubset: 200", "trainSubset: 600").replace("epochs: 1", "epochs: 3");
+        Path file = cli.experiment(experiment);
         Cli.Result submitted = cli.run("run", file.toString(), "--executor", "slurm");
         assertEquals(0, submitted.code(), submitted.err());
         String parent = parentIn(submitted.out());
-        awaitRunningChild(parent, 180);
+        Path runFolder = awaitCheckpoint(parent, cli.home().resolve("checkpoints/it-slurm"), 180);
 
         Cli.Result cancelled = cli.run("cancel", parent);
         assertEquals(0, cancelled.code(), cancelled.err());
@@ -112,13 +115,42 @@ class SlurmSweepIT {
         Map<Integer, SweepChildren.Child> done = SweepChildren.of(SERVER.uri(), parent);
         assertEquals(3, done.size(), done.toString());
         done.values().forEach(child -> assertEquals(RunStatus.FINISHED, child.status(), child.toString()));
+        String log = Files.readString(cli.home().resolve("logs/" + parent + "-0.log"));
+        assertTrue(log.contains("resuming from " + runFolder.resolve("epoch-00")), "point 0 continues from its "
+                + "checkpoint: " + log);
+
+        // Point 0 (gap) alone, uninterrupted, on one thread as each task: the resumed point's weights, bit for bit.
+        Path alone = Files.createDirectory(dir.resolve("alone"));
+        Cli uninterrupted = new Cli(alone, SERVER.uri()).with("OMP_NUM_THREADS", "1");
+        Cli.Result reference = uninterrupted.run("run", uninterrupted.experiment(experiment
+                .replace("sweep: {pooling.id: [gap, max, simpool]}", "pooling: {id: gap}")).toString());
+        assertEquals(0, reference.code(), reference.err());
+        Matcher referenceRun = Pattern.compile("/runs/([0-9a-f]+)").matcher(reference.out());
+        assertTrue(referenceRun.find(), reference.out());
+        assertEquals(ResumeIT.arrays(uninterrupted.home().resolve("checkpoints/it-slurm/" + referenceRun.group(1)
+                + "/epoch-003.zip")), ResumeIT.arrays(runFolder.resolve("epoch-003.zip")), "the cancelled point, "
+                + "resumed by its resubmitted task, ends with the uninterrupted run's weights and AdamW state");
+    }
+
+    @Test
+    void aSweepForAPartitionWithOtherMachinesIsRefusedALoopbackTrackingServer() throws Exception {
+        Cli cli = cli();
+        Cli.Result refused = cli.run("run", cli.experiment(SWEEP).toString(), "--executor", "slurm", "--slurm",
+                "--partition=" + SlurmClusterExtension.FAR_PARTITION);
+        assertEquals(2, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("tracking.uri") && refused.err().contains("only this machine")
+                && refused.err().contains(SlurmClusterExtension.FAR_NODE)
+                && refused.err().contains("MLFLOW_TRACKING_URI"), refused.err());
+        assertTrue(!Files.exists(cli.home().resolve("sweeps")), "nothing was created or submitted");
     }
 
     @Test
     void aTaskWarnedWithUsr1IsRequeuedAndContinuesItsPointFromItsCheckpoint() throws Exception {
         Cli cli = cli();
+        // Evaluated at the end only: the warning reaches the task while it trains, and it stops after a step.
         Path file = cli.experiment(SWEEP.replace("trainSubset: 200", "trainSubset: 1000")
-                .replace("epochs: 1", "epochs: 4").replace("[gap, max, simpool]", "[gap, max]"));
+                .replace("epochs: 1", "epochs: 4").replace("[gap, max, simpool]", "[gap, max]")
+                .replace("eval: {", "eval: {everyEpochs: 4, "));
         Cli.Result submitted = cli.run("run", file.toString(), "--executor", "slurm");
         assertEquals(0, submitted.code(), submitted.err());
         String parent = parentIn(submitted.out());
@@ -131,8 +163,9 @@ class SlurmSweepIT {
         awaitParent(parent, "FINISHED", 300); // Slurm holds a requeued task back for about two minutes
         String log = Files.readString(cli.home().resolve("logs/" + parent + "-0.log"));
         assertTrue(log.contains("USR1: requeueing task 0"), log);
-        assertTrue(log.contains("resuming from " + runFolder.resolve("epoch-00")), "the requeued task continues "
-                + "its point from a checkpoint: " + log);
+        Matcher written = Pattern.compile("poollab: wrote (\\S+-step-\\d+\\.zip)").matcher(log);
+        assertTrue(written.find(), "the warned task checkpoints the step it stopped after: " + log);
+        assertTrue(log.contains("resuming from " + written.group(1)), "the requeued task continues from it: " + log);
         Map<Integer, SweepChildren.Child> children = SweepChildren.of(SERVER.uri(), parent);
         assertEquals(runFolder.getFileName().toString(), children.get(0).runId(), "under the same MLflow run");
         children.values().forEach(child -> assertEquals(RunStatus.FINISHED, child.status(), child.toString()));
@@ -174,17 +207,6 @@ class SlurmSweepIT {
             Thread.sleep(1000);
         }
         throw new AssertionError("the sweep's parent is " + last + " after " + seconds + " s, not " + expected);
-    }
-
-    private static void awaitRunningChild(String parent, int seconds) throws InterruptedException {
-        for (int i = 0; i < seconds; i++) {
-            if (SweepChildren.of(SERVER.uri(), parent).values().stream()
-                    .anyMatch(child -> child.status() == RunStatus.RUNNING)) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("no point of the sweep started in " + seconds + " s");
     }
 
     private static String status(String runId) {

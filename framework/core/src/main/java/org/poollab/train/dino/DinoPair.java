@@ -97,9 +97,9 @@ public final class DinoPair implements PairedTraining.Pair {
     }
 
     @Override
-    public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize) {
+    public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize, int first) {
         return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
-                student.scope().stochasticInputs(), config.seed(), epoch);
+                student.scope().stochasticInputs(), config.seed(), epoch, first);
     }
 
     /**

@@ -58,14 +58,15 @@ public final class DinoTrainer implements Trainer {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "dino epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
         StepLog log = new StepLog(run.observer(), trainer.logEvery());
-        int first = epoch * steps;
+        int start = epoch * steps;
+        int first = start + batches.first();
         long[] images = {0};
-        pair.run(first, steps, batches, (step, loss, batchImages, targets, momentum) -> {
+        pair.run(first, start + steps - first, batches, (step, loss, batchImages, targets, momentum) -> {
             images[0] += batchImages;
             double entropy = TeacherCentre.meanEntropy(targets);
-            bar.update(step - first + 1, images[0], String.format(Locale.ROOT, "loss %.4f H(t) %.3f", loss,
+            bar.update(step - start + 1, images[0], String.format(Locale.ROOT, "loss %.4f H(t) %.3f", loss,
                     entropy));
-            log.after(step, batchImages, step == first + steps - 1,
+            log.after(step, batchImages, step == start + steps - 1,
                     () -> health(pair, step, loss, entropy, momentum));
         });
     }

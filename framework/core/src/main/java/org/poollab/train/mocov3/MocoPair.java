@@ -143,9 +143,9 @@ public final class MocoPair implements PairedTraining.Pair {
     }
 
     @Override
-    public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize) {
+    public BackgroundBatches<MultiCropBatch> batches(ImageSet train, int epoch, int batchSize, int first) {
         return MultiCropBatches.epoch(train, crops, SampleWorkers.of(config.data().workerThreads()), batchSize,
-                base.scope().stochasticInputs(), config.seed(), epoch);
+                base.scope().stochasticInputs(), config.seed(), epoch, first);
     }
 
     /**

@@ -58,12 +58,13 @@ public final class MocoTrainer implements Trainer {
         int steps = batches.steps();
         ProgressBar bar = new ProgressBar(progress, "mocov3 epoch " + (epoch + 1) + "/" + trainer.epochs(), steps);
         StepLog log = new StepLog(run.observer(), trainer.logEvery());
-        int first = epoch * steps;
+        int start = epoch * steps;
+        int first = start + batches.first();
         long[] images = {0};
-        pair.run(first, steps, batches, (step, loss, batchImages, outputs, momentum) -> {
+        pair.run(first, start + steps - first, batches, (step, loss, batchImages, outputs, momentum) -> {
             images[0] += batchImages;
-            bar.update(step - first + 1, images[0], String.format(Locale.ROOT, "loss %.4f", loss));
-            log.after(step, batchImages, step == first + steps - 1, () -> {
+            bar.update(step - start + 1, images[0], String.format(Locale.ROOT, "loss %.4f", loss));
+            log.after(step, batchImages, step == start + steps - 1, () -> {
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metrics.put("loss", loss);
                 metrics.put("contrastive_accuracy", ContrastiveHealth.accuracy(outputs));

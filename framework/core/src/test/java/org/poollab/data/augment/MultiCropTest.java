@@ -44,7 +44,7 @@ class MultiCropTest {
             throws InterruptedException {
         MultiCrop crops = new MultiCrop(dino, 28, new double[] {0.286}, new double[] {0.353});
         try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(images(), crops, ONE_WORKER,
-                BATCH, masks, seed, epoch)) {
+                BATCH, masks, seed, epoch, 0)) {
             assertEquals(IMAGES / BATCH, batches.steps());
             return batches.next();
         }
@@ -96,7 +96,7 @@ class MultiCropTest {
         MultiCrop grey = new MultiCrop(dino("localCrops: 2, augmentation: {grayscaleProbability: 1.0}"), 28, mean,
                 std);
         try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, grey, ONE_WORKER, BATCH,
-                List.of(), 0, 0)) {
+                List.of(), 0, 0, 0)) {
             MultiCropBatch batch = batches.next();
             assertArrayEquals(new long[] {2 * BATCH, 3, 28, 28}, batch.global().shape());
             assertArrayEquals(new long[] {2 * BATCH, 3, 12, 12}, batch.local().shape());
@@ -107,7 +107,7 @@ class MultiCropTest {
         }
         MultiCrop coloured = new MultiCrop(dino("augmentation: {grayscaleProbability: 0.0}"), 28, mean, std);
         try (BackgroundBatches<MultiCropBatch> batches = MultiCropBatches.epoch(colour, coloured, ONE_WORKER,
-                BATCH, List.of(), 0, 0)) {
+                BATCH, List.of(), 0, 0, 0)) {
             MultiCropBatch batch = batches.next();
             assertNotEquals(batch.global().slice(0).slice(0), batch.global().slice(0).slice(2),
                     "without grayscale the channels of random colour pixels differ");
