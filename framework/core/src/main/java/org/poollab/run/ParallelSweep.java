@@ -20,6 +20,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentPlan;
 import org.poollab.config.SweepPoint;
+import org.poollab.train.StepBoundaryStop;
 
 /**
  * Runs a sweep's points as separate JVMs, {@code workers} at a time, each with its share of the cores
@@ -36,7 +37,8 @@ public final class ParallelSweep {
     public static final String PARENT_OPTION = "--sweep-parent";
 
     private static final long STATUS_EVERY_SECONDS = 60;
-    private static final long STOP_GRACE_SECONDS = 20;
+    /** How long a stopped sweep waits for each worker: its checkpoint of the step in flight, then its exit. */
+    private static final long STOP_GRACE_SECONDS = StepBoundaryStop.WAIT.toSeconds() + 10;
     /** A point's lines worth repeating: its metrics, its run's URL, and what it did ("== ..."). */
     private static final Pattern RESULT_LINE = Pattern.compile("\\S+ = -?[0-9.]+|MLflow run.*|== .*");
     private static final String ERROR_PREFIX = "poollab: ";

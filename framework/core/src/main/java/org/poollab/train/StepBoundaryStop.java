@@ -17,7 +17,7 @@ public final class StepBoundaryStop {
      * How long the JVM waits for the step in flight and its checkpoint: a step takes seconds; Slurm warns 120 s
      * before a time limit and kills 30 s (its default KillWait) after a cancel's SIGTERM.
      */
-    static final Duration WAIT = Duration.ofSeconds(25);
+    public static final Duration WAIT = Duration.ofSeconds(25);
 
     private static final StepBoundaryStop PROCESS = new StepBoundaryStop();
 
