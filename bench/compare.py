@@ -1,8 +1,8 @@
 """PoolLab against the PyTorch reference of the identical model, interleaved in one session.
 
 For each round and each thread count, runs `poollab bench` and `bench/torch_reference.py` one after the other
-(the order alternates between rounds: A B, B A, ...), then takes each engine's best thread count and prints the
-ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
+(the order alternates between rounds: A B, B A, ...), PoolLab also with as many data-parallel replicas as threads
+(`trainer.replicas`, one native thread each), then takes each engine's best configuration and prints the ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
 training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
 which creates the PyTorch virtualenv first; standard library only.
 """
@@ -28,11 +28,12 @@ JAVA_EXPERIMENTS = {
 METRICS = ["train_img_per_s_b{b}", "inference_img_per_s_b{b}"]
 
 
-def run_poollab(trainer, batches, steps, warmup, threads):
+def run_poollab(trainer, batches, steps, warmup, threads, replicas):
     with tempfile.TemporaryDirectory() as folder:
         report = pathlib.Path(folder) / "bench.json"
-        command = [str(ROOT / "poollab"), "bench", *JAVA_EXPERIMENTS[trainer], "--batches", batches,
-                   "--steps", str(steps), "--warmup", str(warmup), "--json", str(report)]
+        command = [str(ROOT / "poollab"), "bench", *JAVA_EXPERIMENTS[trainer], "--set",
+                   f"trainer.replicas={replicas}", "--batches", batches, "--steps", str(steps), "--warmup",
+                   str(warmup), "--json", str(report)]
         subprocess.run(command, check=True, cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS=str(threads)),
                        stdout=sys.stderr)
         return json.loads(report.read_text())
@@ -47,10 +48,15 @@ def run_torch(python, trainer, batches, steps, warmup, threads):
 
 
 def best(measurements, key, larger_is_better=True):
-    """The best value of key over every round and thread count, with the thread count that gave it."""
+    """The best value of key over every round and configuration, with the configuration that gave it."""
     pick = max if larger_is_better else min
-    value, threads = pick(((m["numbers"][key], m["threads"]) for m in measurements), key=lambda pair: pair[0])
-    return value, threads
+    return pick(((m["numbers"][key], configuration(m)) for m in measurements), key=lambda pair: pair[0])
+
+
+def configuration(measurement):
+    """'2t' for two threads, '2t/2r' for two threads as two replicas."""
+    replicas = measurement.get("replicas", 1)
+    return f"{measurement['threads']}t" + (f"/{replicas}r" if replicas > 1 else "")
 
 
 def main():
@@ -64,6 +70,7 @@ def main():
                              "more than the launcher's 4 GB native memory cap)")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--no-replicas", action="store_true", help="skip PoolLab's replica configurations")
     args = parser.parse_args()
     if args.batches is None:
         args.batches = "64,256" if args.trainer == "supervised" else "64"
@@ -71,23 +78,27 @@ def main():
     runs = {"poollab": [], "pytorch": []}
     for round_index in range(args.rounds):
         for threads in [int(t) for t in args.threads.split(",")]:
-            order = ["poollab", "pytorch"] if round_index % 2 == 0 else ["pytorch", "poollab"]
-            for engine in order:
-                print(f"round {round_index + 1}/{args.rounds}, {threads} thread(s): {engine}", file=sys.stderr)
-                numbers = (run_poollab(args.trainer, args.batches, args.steps, args.warmup, threads)
+            ours = [("poollab", 1)] + ([("poollab", threads)] if threads > 1 and not args.no_replicas else [])
+            order = ours + [("pytorch", 1)] if round_index % 2 == 0 else [("pytorch", 1)] + ours
+            for engine, replicas in order:
+                label = f"{threads} thread(s)" + (f" as {replicas} replicas" if replicas > 1 else "")
+                print(f"round {round_index + 1}/{args.rounds}, {label}: {engine}", file=sys.stderr)
+                numbers = (run_poollab(args.trainer, args.batches, args.steps, args.warmup, threads, replicas)
                            if engine == "poollab" else
                            run_torch(args.python, args.trainer, args.batches, args.steps, args.warmup, threads))
-                runs[engine].append({"round": round_index, "threads": threads, "numbers": numbers})
+                runs[engine].append({"round": round_index, "threads": threads, "replicas": replicas,
+                                     "numbers": numbers})
 
     ratios = {}
-    lines = [f"{'metric':28} {'PoolLab':>16} {'PyTorch':>16} {'ratio':>7}"]
+    lines = [f"{'metric':28} {'PoolLab':>18} {'PyTorch':>16} {'ratio':>7}"]
     keys = [m.format(b=b) for b in args.batches.split(",") for m in METRICS]
     for key in keys + ["train_peak_rss_gb"]:
         higher = key != "train_peak_rss_gb"
-        ours, our_threads = best(runs["poollab"], key, higher)
-        theirs, their_threads = best(runs["pytorch"], key, higher)
+        ours, our_configuration = best(runs["poollab"], key, higher)
+        theirs, their_configuration = best(runs["pytorch"], key, higher)
         ratios[key] = ours / theirs
-        lines.append(f"{key:28} {ours:10.2f} ({our_threads}t) {theirs:10.2f} ({their_threads}t) {ours / theirs:7.2f}")
+        lines.append(f"{key:28} {ours:10.2f} ({our_configuration:>5}) {theirs:10.2f} ({their_configuration}) "
+                     f"{ours / theirs:7.2f}")
     table = "\n".join(lines)
     print(f"{args.trainer}: best of {args.rounds} interleaved rounds per engine and thread count\n{table}")
 

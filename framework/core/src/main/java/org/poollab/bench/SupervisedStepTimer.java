@@ -1,5 +1,6 @@
 package org.poollab.bench;
 
+import java.util.List;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -15,7 +16,7 @@ import org.poollab.train.StepSource;
 import org.poollab.train.SupervisedTrainer;
 import org.poollab.train.TrainingGraph;
 
-/** Supervised steps: classifier head and cross-entropy on the model, AdamW. */
+/** Supervised steps: classifier head and cross-entropy on the model (or on its replicas), AdamW. */
 public final class SupervisedStepTimer implements StepTimer {
 
     private final ExperimentConfig config;
@@ -24,13 +25,16 @@ public final class SupervisedStepTimer implements StepTimer {
     private final TrainingGraph training;
     private int globalStep;
 
-    /** @param totalSteps every step this timer will run (sets the schedules) */
-    public SupervisedStepTimer(SupervisedTrainer trainer, ExperimentConfig config, ModelGraph model,
+    /**
+     * @param replicas the model's replicas ({@code trainer.replicas} of them; the first is timed for inference)
+     * @param totalSteps every step this timer will run (sets the schedules)
+     */
+    public SupervisedStepTimer(SupervisedTrainer trainer, ExperimentConfig config, List<ModelGraph> replicas,
                                ImageSet train, int totalSteps) {
         this.config = config;
-        this.model = model;
+        this.model = replicas.get(0);
         this.train = train;
-        this.training = trainer.prepare(model, train.classes(), config.trainer().optimizer(),
+        this.training = trainer.prepare(replicas, train.classes(), config.trainer().optimizer(),
                 Schedules.of(config.trainer().optimizer(), totalSteps, 1));
     }
 

@@ -85,14 +85,20 @@ final class BenchCommand implements Callable<Integer> {
             DataSource data = DataSource.load(config.data(), config.seed(), System.err);
             Nd4j.getRandom().setSeed(config.seed());
             ModelSpec spec = ModelSpec.resolve(environment.registry, config);
-            ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
+            List<ModelGraph> replicas = new ArrayList<>();
+            for (int r = 0; r < config.trainer().replicaCount(); r++) {
+                replicas.add(ModelGraph.build(spec, DataType.FLOAT, config.seed()));
+            }
+            ModelGraph model = replicas.get(0);
             String natives = NativeBuild.current();
-            System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+            System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS")
+                    + ", replicas: " + replicas.size());
             Layers layers = environment.injector.getInstance(Layers.class);
             int totalSteps = batchSizes.size() * (warmup + steps);
             StepTimer timer = switch (config.trainer().kind()) {
                 case DINO -> {
-                    DinoPair pair = DinoPair.build(spec, layers, config, spec.input(), totalSteps);
+                    DinoPair pair = DinoPair.build(spec, layers, config, spec.input(), totalSteps,
+                            replicas.size());
                     yield new PairStepTimer(pair, pair.studentGraph(), data.train(), (first, count, batches, done) ->
                             pair.run(first, count, batches, (step, loss, images, targets, m) -> done.accept(step)));
                 }
@@ -101,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
                     yield new PairStepTimer(pair, pair.baseGraph(), data.train(), (first, count, batches, done) ->
                             pair.run(first, count, batches, (step, loss, images, outputs, m) -> done.accept(step)));
                 }
-                case SUPERVISED -> new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config, model,
-                        data.train(), totalSteps);
+                case SUPERVISED -> new SupervisedStepTimer(new SupervisedTrainer(layers, System.err), config,
+                        replicas, data.train(), totalSteps);
             };
             System.out.println("trainer: " + config.trainer().id() + ", model: " + spec.backboneId() + " + "
                     + spec.poolingId());

@@ -127,7 +127,12 @@ final class ConfigNode {
 
     /** An integer in [min, max], or {@code null} when the key is absent or {@code auto}. */
     Integer autoInteger(String key, int min, int max) {
-        Object value = take(key, AUTO);
+        return autoInteger(key, AUTO, min, max);
+    }
+
+    /** An integer in [min, max] ({@code defaultValue} when absent), or {@code null} for {@code auto}. */
+    Integer autoInteger(String key, Object defaultValue, int min, int max) {
+        Object value = take(key, defaultValue);
         if (AUTO.equals(value)) {
             return null;
         }

@@ -114,11 +114,22 @@ final class ExperimentReader {
         double smoothing = selfSupervised ? 0 : node.number("labelSmoothing", 0.1, 0, 0.99);
         OptimizerConfig optimizer = optimizer(node.section("optimizer"), kind);
         int logEvery = node.integer("logEvery", 20, 1, 1_000_000);
+        Integer replicas = node.autoInteger("replicas", 1, 64);
+        if (replicas != null && batchSize % replicas != 0) {
+            throw node.problem("replicas", "is " + replicas + ", which does not divide trainer.batchSize " + batchSize
+                    + " into equal shards: choose a divisor of it, or auto");
+        }
+        if (replicas != null && replicas > 1 && kind == TrainerKind.MOCOV3) {
+            throw node.problem("replicas", "is " + replicas + ", but MoCo v3 trains on one replica: its in-batch "
+                    + "negatives need every key on every replica (the reference gathers keys across GPUs), which "
+                    + "PoolLab's replicas do not do yet; use 1 (or auto)");
+        }
         DinoConfig dinoConfig = kind == TrainerKind.DINO ? DinoSection.read(node.section(kind.id())) : null;
         MocoConfig mocoConfig = kind == TrainerKind.MOCOV3 ? MocoSection.read(node.section(kind.id()), backboneId)
                 : null;
         node.rejectUnknownKeys();
-        return new TrainerConfig(kind, epochs, batchSize, smoothing, optimizer, logEvery, dinoConfig, mocoConfig);
+        return new TrainerConfig(kind, epochs, batchSize, smoothing, optimizer, logEvery, replicas, dinoConfig,
+                mocoConfig);
     }
 
     /**

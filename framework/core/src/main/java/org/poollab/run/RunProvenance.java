@@ -40,11 +40,12 @@ public final class RunProvenance {
     }
 
     /**
-     * @return {@code trainer}, the plugins' {@link PluginProvenance#tags} and the {@link #environment}
+     * @return {@code trainer}, {@code replicas}, the plugins' {@link PluginProvenance#tags} and the {@link #environment}
      */
     static Map<String, String> tags(ExperimentConfig config, PluginProvenance plugins) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("trainer", config.trainer().id());
+        tags.put("replicas", Integer.toString(config.trainer().replicaCount())); // what trainer.replicas: auto chose
         tags.putAll(plugins.tags());
         tags.putAll(environment());
         return tags;

@@ -9,7 +9,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.poollab.config.OptimizerConfig;
 
 /**
- * AdamW for one parameter (bias correction by its own update count, as PyTorch's per-parameter state), with
+ * AdamW for one parameter of one replica (bias correction by its own update count, as PyTorch's per-parameter
+ * state), on the gradient averaged over the replicas ({@link GradientExchange}; one replica: its own), with
  * per-parameter gradient-norm clipping (DINO's {@code clip_gradients}) and decoupled weight decay (Loshchilov and
  * Hutter): {@code update = lr * m^ / (sqrt(v^) + eps) + lr * wd * theta}. SameDiff calls {@link #applyUpdater} with the
  * gradient and subtracts what it leaves in that array from the parameter. Learning rate and weight decay come from
@@ -28,6 +29,8 @@ final class AdamW implements GradientUpdater<IUpdater> {
     private final INDArray secondMoment;
     private final Freeze freeze;
     private final String name;
+    private final GradientExchange exchange;
+    private final int replica;
     private int updates;
 
     /**
@@ -35,10 +38,14 @@ final class AdamW implements GradientUpdater<IUpdater> {
      * @param parameter the parameter array (read for weight decay)
      * @param decay whether weight decay applies (not for biases, norms and other 1-d parameters)
      * @param freeze when this parameter must not move
+     * @param exchange averages the gradient over the replicas
+     * @param replica this parameter's replica
      */
     AdamW(String name, INDArray parameter, boolean decay, OptimizerConfig config, Schedules schedules,
-          StepClock clock, Freeze freeze) {
+          StepClock clock, Freeze freeze, GradientExchange exchange, int replica) {
         this.name = name;
+        this.exchange = exchange;
+        this.replica = replica;
         this.freeze = freeze;
         this.parameter = parameter;
         this.decay = decay;
@@ -57,6 +64,12 @@ final class AdamW implements GradientUpdater<IUpdater> {
         if (freeze.frozen(name, step)) {
             gradient.assign(0);
             return;
+        }
+        try {
+            exchange.average(name, replica, gradient);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while averaging the gradient of " + name, e);
         }
         updates++;
         double lr = schedules.learningRate().at(step);

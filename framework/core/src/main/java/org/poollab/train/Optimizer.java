@@ -26,9 +26,12 @@ final class Optimizer {
      * @param features placeholders fed from the batch's features, in order
      * @param labels placeholders fed from the batch's labels, in order
      * @param loss the scalar loss variable
+     * @param exchange averages each gradient over the replicas
+     * @param replica this graph's replica
      */
     static void install(SameDiff sd, List<String> features, List<String> labels, String loss,
-                               OptimizerConfig config, Schedules schedules, StepClock clock, Freeze freeze) {
+                        OptimizerConfig config, Schedules schedules, StepClock clock, Freeze freeze,
+                        GradientExchange exchange, int replica) {
         sd.setLossVariables(loss);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Sgd(0.0))
@@ -43,7 +46,7 @@ final class Optimizer {
                 // DINO's rule: no decay on biases, norms and other 1-d parameters.
                 boolean decay = variable.getArr().rank() >= 2;
                 updaters.put(variable.name(), new AdamW(variable.name(), variable.getArr(), decay, config,
-                        schedules, clock, freeze));
+                        schedules, clock, freeze, exchange, replica));
             }
         }
     }

@@ -6,12 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.OptimizerConfig;
@@ -59,11 +61,15 @@ public final class SupervisedTrainer implements Trainer {
         ImageSet train = run.data().train();
         TrainingObserver observer = run.observer();
         Nd4j.getRandom().setSeed(config.seed());
-        ModelGraph model = ModelGraph.build(run.spec(), DataType.FLOAT, config.seed());
         TrainerConfig trainer = config.trainer();
+        List<ModelGraph> replicas = new ArrayList<>();
+        for (int r = 0; r < trainer.replicaCount(Math.min(trainer.batchSize(), train.size())); r++) {
+            replicas.add(ModelGraph.build(run.spec(), DataType.FLOAT, config.seed()));
+        }
+        ModelGraph model = replicas.get(0); // read, checkpointed and evaluated
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());
         Schedules schedules = Schedules.of(trainer.optimizer(), stepsPerEpoch * trainer.epochs(), 1);
-        TrainingGraph training = prepare(model, train.classes(), trainer.optimizer(), schedules);
+        TrainingGraph training = prepare(replicas, train.classes(), trainer.optimizer(), schedules);
         Preprocessing augmenting = Preprocessing.of(config.data(), train.channels(), true);
         Evaluation evaluation = new Evaluation(config, progress);
         run.resumeFrom().ifPresent(checkpoint -> training.restore(checkpoint, MODEL));
@@ -98,11 +104,25 @@ public final class SupervisedTrainer implements Trainer {
      * {@code [targets [B, classes]]} (see {@link #features}).
      */
     public TrainingGraph prepare(ModelGraph model, int classes, OptimizerConfig optimizer, Schedules schedules) {
-        SDVariable perSample = addClassifierLoss(model, classes);
+        return prepare(List.of(model), classes, optimizer, schedules);
+    }
+
+    /**
+     * As {@link #prepare(ModelGraph, int, OptimizerConfig, Schedules)} on replicas of the model, which split each
+     * step's images between them.
+     */
+    public TrainingGraph prepare(List<ModelGraph> replicas, int classes, OptimizerConfig optimizer,
+                                 Schedules schedules) {
+        String perSample = null;
+        List<GraphScope> scopes = new ArrayList<>();
+        for (ModelGraph replica : replicas) {
+            perSample = addClassifierLoss(replica, classes).name(); // the same name in graphs built alike
+            scopes.add(replica.scope());
+        }
         List<String> featureNames = new ArrayList<>(List.of(ModelGraph.IMAGES));
-        model.stochasticInputs().forEach(input -> featureNames.add(input.placeholder()));
-        return new TrainingGraph(model.scope(), featureNames, List.of(TARGETS), perSample.name(), optimizer, schedules,
-                Freeze.NONE);
+        replicas.get(0).stochasticInputs().forEach(input -> featureNames.add(input.placeholder()));
+        return new TrainingGraph(scopes, TrainingGraph.ROWS_OF_FIRST_FEATURE, featureNames, List.of(TARGETS),
+                perSample, optimizer, schedules, Freeze.NONE, Set.of());
     }
 
     /** A batch as the feature arrays of {@link #prepare}'s training graph. */

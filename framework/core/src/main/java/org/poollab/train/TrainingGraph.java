@@ -1,10 +1,12 @@
 package org.poollab.train;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Loss;
@@ -19,7 +21,9 @@ import org.poollab.model.ModelGraph;
 
 /**
  * A SameDiff graph made trainable: its loss is the batch mean of a per-sample loss, AdamW is installed, and
- * {@link #run} runs a range of steps (forward + backward + update each, then the running averages).
+ * {@link #run} runs a range of steps (forward + backward + update each, then the running averages). Built on
+ * several replicas of the graph, each step is split across them ({@link ReplicaSteps}); their weights and optimiser
+ * states stay equal, and the first replica is the one read, checkpointed and evaluated.
  */
 public final class TrainingGraph {
 
@@ -34,10 +38,23 @@ public final class TrainingGraph {
     /** The checkpoint group of {@link #optimizerState}. */
     public static final String OPTIMIZER = "optimizer";
 
-    private final GraphScope scope;
-    private final RunningAverages runningAverages;
-    private final LossCapture capture;
+    /** The images of a step whose first feature holds one row per image (plain images, not views). */
+    public static final ToIntFunction<MultiDataSet> ROWS_OF_FIRST_FEATURE = batch -> (int) batch.getFeatures(0)
+            .size(0);
+
+    private final List<Replica> replicas;
+    private final ToIntFunction<MultiDataSet> imagesOf;
     private final StepClock clock;
+
+    /**
+     * One replica of the graph and what its fit loop runs with.
+     *
+     * @param scope the graph's root scope
+     * @param averages its batch-norm running averages
+     * @param capture its loss and watched values
+     */
+    record Replica(GraphScope scope, RunningAverages averages, LossCapture capture) {
+    }
 
     /**
      * @param scope the graph's root scope
@@ -60,13 +77,42 @@ public final class TrainingGraph {
      */
     public TrainingGraph(GraphScope scope, List<String> features, List<String> labels, String perSampleLoss,
                          OptimizerConfig optimizer, Schedules schedules, Freeze freeze, Set<String> watched) {
-        this.scope = scope;
-        this.runningAverages = new RunningAverages(scope);
-        this.capture = new LossCapture(perSampleLoss, watched);
+        this(List.of(scope), ROWS_OF_FIRST_FEATURE, features, labels, perSampleLoss, optimizer, schedules, freeze,
+                watched);
+    }
+
+    /**
+     * Replicas of one graph, trained as one: each step's images split equally between them.
+     *
+     * @param replicas graphs built alike (the same variables and placeholders); the others start from the first's
+     *     weights
+     * @param imagesOf the images a step's inputs hold, which must split evenly between the replicas
+     * @param watched variables whose last values (the first replica's) a trainer reads after a step
+     */
+    public TrainingGraph(List<GraphScope> replicas, ToIntFunction<MultiDataSet> imagesOf, List<String> features,
+                         List<String> labels, String perSampleLoss, OptimizerConfig optimizer, Schedules schedules,
+                         Freeze freeze, Set<String> watched) {
         this.clock = new StepClock();
-        SameDiff sd = scope.sd();
-        String loss = sd.getVariable(perSampleLoss).mean().name();
-        Optimizer.install(sd, features, labels, loss, optimizer, schedules, clock, freeze);
+        this.imagesOf = imagesOf;
+        GradientExchange exchange = new GradientExchange(replicas.size());
+        List<Replica> built = new ArrayList<>();
+        for (int r = 0; r < replicas.size(); r++) {
+            GraphScope scope = replicas.get(r);
+            if (r > 0) {
+                CheckpointWeights.assign("replica " + r, ModelGraph.weightsOf(replicas.get(0)),
+                        ModelGraph.weightsOf(scope));
+            }
+            SameDiff sd = scope.sd();
+            String loss = sd.getVariable(perSampleLoss).mean().name();
+            Optimizer.install(sd, features, labels, loss, optimizer, schedules, clock, freeze, exchange, r);
+            built.add(new Replica(scope, new RunningAverages(scope), new LossCapture(perSampleLoss, watched)));
+        }
+        this.replicas = List.copyOf(built);
+    }
+
+    /** How many replicas share each step. */
+    public int replicas() {
+        return replicas.size();
     }
 
     /**
@@ -81,8 +127,19 @@ public final class TrainingGraph {
      * @throws InterruptedException if the source was interrupted
      */
     public void run(int first, int count, StepSource source) throws InterruptedException {
-        StepIterator steps = new StepIterator(first, count, source, clock);
         StepBoundaryStop stop = StepBoundaryStop.process();
+        if (replicas.size() > 1) {
+            stop.enter();
+            try {
+                new ReplicaSteps(replicas, imagesOf).run(first, count, source, clock, stop);
+            } finally {
+                stop.leave();
+            }
+            return;
+        }
+        Replica replica = replicas.get(0);
+        LossCapture capture = replica.capture();
+        StepIterator steps = new StepIterator(first, count, source, clock);
         BaseListener afterEachStep = new BaseListener() {
             private int step = first;
 
@@ -109,7 +166,7 @@ public final class TrainingGraph {
         };
         stop.enter();
         try {
-            scope.sd().fit(steps, 1, capture, runningAverages.listener(), afterEachStep);
+            replica.scope().sd().fit(steps, 1, capture, replica.averages().listener(), afterEachStep);
         } catch (RuntimeException e) {
             throw unwrapped(e);
         } finally {
@@ -139,17 +196,20 @@ public final class TrainingGraph {
      * @return a copy, or null before the first step
      */
     public INDArray watched(String name) {
-        return capture.watched(name);
+        return replicas.get(0).capture().watched(name);
     }
 
-    /** The graph. */
+    /** The (first replica's) graph. */
     public SameDiff sd() {
-        return scope.sd();
+        return replicas.get(0).scope().sd();
     }
 
-    /** Every trainable parameter and running average by graph name (live arrays): what a checkpoint keeps. */
+    /**
+     * Every trainable parameter and running average by graph name (live arrays of the first replica): what a
+     * checkpoint keeps.
+     */
     public Map<String, INDArray> weights() {
-        return ModelGraph.weightsOf(scope);
+        return ModelGraph.weightsOf(replicas.get(0).scope());
     }
 
     /**
@@ -159,17 +219,26 @@ public final class TrainingGraph {
      * @throws org.poollab.data.DataException naming the first array that is missing or does not fit
      */
     public void restore(Checkpoint checkpoint, String group) {
-        CheckpointWeights.assign(group, checkpoint.arraysOf(group), weights());
         Map<String, INDArray> saved = checkpoint.arraysOf(OPTIMIZER);
-        CheckpointWeights.assign(OPTIMIZER, saved, optimizerState()); // M and V in place; counts checked
-        scope.sd().getUpdaterMap().forEach((name, updater) ->
-                ((AdamW) updater).restoreUpdates(saved.get(name + "/updates").getInt(0)));
+        for (Replica replica : replicas) { // every replica: they continue alike
+            CheckpointWeights.assign(group, checkpoint.arraysOf(group), ModelGraph.weightsOf(replica.scope()));
+            CheckpointWeights.assign(OPTIMIZER, saved, optimizerState(replica)); // M and V in place; counts checked
+            replica.scope().sd().getUpdaterMap().forEach((name, updater) ->
+                    ((AdamW) updater).restoreUpdates(saved.get(name + "/updates").getInt(0)));
+        }
     }
 
-    /** AdamW's state for checkpoints: {@code <param>/M}, {@code <param>/V} and {@code <param>/updates} (scalar). */
+    /**
+     * AdamW's state for checkpoints (the first replica's, which every replica shares): {@code <param>/M},
+     * {@code <param>/V} and {@code <param>/updates} (scalar).
+     */
     public Map<String, INDArray> optimizerState() {
+        return optimizerState(replicas.get(0));
+    }
+
+    private static Map<String, INDArray> optimizerState(Replica replica) {
         Map<String, INDArray> out = new TreeMap<>();
-        scope.sd().getUpdaterMap().forEach((name, updater) -> {
+        replica.scope().sd().getUpdaterMap().forEach((name, updater) -> {
             AdamW adam = (AdamW) updater;
             adam.getState().forEach((key, value) -> out.put(name + "/" + key, value));
             out.put(name + "/updates", Nd4j.scalar(adam.updates()));

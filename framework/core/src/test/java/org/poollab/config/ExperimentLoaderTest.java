@@ -120,4 +120,29 @@ class ExperimentLoaderTest {
                 () -> ExperimentLoader.load(write("seed: 1\n"), List.of()));
         assertEquals("experiment", e.path());
     }
+
+    @Test
+    void replicasDefaultToAutoMustDivideTheBatchAndAreRefusedForMocoV3() throws IOException {
+        assertEquals(null, ExperimentLoader.load(write("experiment: e\n"), List.of()).trainer().replicas());
+        assertEquals(1, ExperimentLoader.load(write("experiment: e\ntrainer: {batchSize: 7, replicas: auto}\n"),
+                List.of()).trainer().replicaCount(), "7 images split into no fewer than 7 shards");
+        ConfigException small = assertThrows(ConfigException.class, () -> ExperimentLoader.load(write(
+                "experiment: e\ntrainer: {replicas: 2}\n"), List.of()).trainer().replicaCount(25));
+        assertTrue(small.getMessage().contains("25 images"), small.getMessage());
+        assertEquals(4, ExperimentLoader.load(write("experiment: e\ntrainer: {replicas: 4}\n"), List.of()).trainer()
+                .replicaCount());
+        int auto = ExperimentLoader.load(write("experiment: e\ntrainer: {replicas: auto, batchSize: 60}\n"),
+                List.of()).trainer().replicaCount();
+        assertTrue(auto >= 1 && auto <= Runtime.getRuntime().availableProcessors() && 60 % auto == 0, "auto: " + auto);
+        ConfigException uneven = assertThrows(ConfigException.class, () -> ExperimentLoader.load(write(
+                "experiment: e\ntrainer: {replicas: 3, batchSize: 64}\n"), List.of()));
+        assertTrue(uneven.getMessage().contains("trainer.replicas") && uneven.getMessage().contains("64"),
+                uneven.getMessage());
+        ConfigException moco = assertThrows(ConfigException.class, () -> ExperimentLoader.load(write(
+                "experiment: e\ntrainer: {id: mocov3, replicas: 2}\n"), List.of()));
+        assertTrue(moco.getMessage().contains("trainer.replicas") && moco.getMessage().contains("MoCo v3"),
+                moco.getMessage());
+        assertEquals(1, ExperimentLoader.load(write("experiment: e\ntrainer: {id: mocov3, replicas: auto}\n"),
+                List.of()).trainer().replicaCount());
+    }
 }

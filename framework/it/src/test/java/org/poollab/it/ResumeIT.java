@@ -33,7 +33,7 @@ import org.poollab.train.RunCheckpoints;
  * Resume at every moment of a run, with SIGKILL: killed somewhere after its first checkpoint, a DINO run resumed
  * with {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left
  * alone; stopped with SIGTERM inside an epoch, it checkpoints the step it stopped after and resumes from there to
- * the same weights; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
+ * the same weights; on two data-parallel replicas, it is deterministic and resumes bit-identically; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
  * killed during an epoch's evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
  * the one before it used; a plugin jar rebuilt since the run started is refused unless accepted.
  */
@@ -144,6 +144,28 @@ class ResumeIT {
         assertTrue(!Files.exists(inside.get(0)), "the epoch's checkpoint replaces the one written inside it");
         assertEquals(arrays(uninterrupted.finalCheckpoint()), arrays(runFolder.resolve("epoch-003.zip")),
                 "stopped at " + inside.get(0).getFileName() + ": the final weights must be bit-identical");
+    }
+
+    @Test
+    void aRunOnTwoReplicasKilledAndResumedEndsBitIdenticalToTheSameRunLeftAlone() throws Exception {
+        Cli alone = new Cli(Files.createDirectory(dir.resolve("alone")), SERVER.uri());
+        Cli.Result reference = alone.run("run", alone.experiment(EXPERIMENT).toString(), "--set",
+                "trainer.replicas=2");
+        assertEquals(0, reference.code(), reference.err());
+        String referenceId = runIdIn(reference.out());
+        Cli killed = new Cli(Files.createDirectory(dir.resolve("killed")), SERVER.uri());
+        Process process = killed.start("run", killed.experiment(EXPERIMENT).toString(), "--set",
+                "trainer.replicas=2");
+        Path runFolder = await(killed.home().resolve("checkpoints/it-resume"), "epoch-001.zip", process);
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        Cli.Result resumed = killed.run("resume", runFolder.getFileName().toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(arrays(alone.home().resolve("checkpoints/it-resume/" + referenceId + "/epoch-003.zip")),
+                arrays(runFolder.resolve("epoch-003.zip")), "two replicas: deterministic run to run, and a resume "
+                + "with the same replicas is bit-identical");
+        assertNotEquals(arrays(reference().finalCheckpoint()), arrays(runFolder.resolve("epoch-003.zip")),
+                "the same run on one replica sums its gradients in another order");
     }
 
     /** Every array entry of a checkpoint, as its bytes in hex, by entry name. */

@@ -1,7 +1,10 @@
 package org.poollab.train.dino;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,6 +12,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.api.backbone.ImageShape;
+import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
 import org.poollab.config.DinoConfig;
 import org.poollab.config.ExperimentConfig;
@@ -70,22 +74,31 @@ public final class DinoPair implements PairedTraining.Pair {
     /**
      * @param global the global view shape (the data set's image shape)
      * @param stepsPerEpoch optimiser steps in one epoch (sets the schedules and the last layer's freeze)
+     * @param replicas the student's data-parallel replicas ({@code trainer.replicas})
      */
     public static DinoPair build(ModelSpec spec, Layers layers, ExperimentConfig config, ImageShape global,
-                                 int stepsPerEpoch) {
+                                 int stepsPerEpoch, int replicas) {
         DinoConfig dino = config.trainer().dino();
         ImageShape local = new ImageShape(global.channels(), dino.localSize(), dino.localSize());
         DinoSchedules schedules = DinoSchedules.of(config.trainer(), stepsPerEpoch * config.trainer().epochs());
         Nd4j.getRandom().setSeed(config.seed());
-        Student student = Student.build(spec, layers, dino, global, local, config.seed());
+        List<GraphScope> students = new ArrayList<>();
+        Student student = null; // the first replica: read, followed by the teacher, checkpointed
+        for (int r = 0; r < replicas; r++) {
+            Student replica = Student.build(spec, layers, dino, global, local, config.seed());
+            student = student == null ? replica : student;
+            students.add(replica.scope());
+        }
         ModelGraph teacherModel = ModelGraph.build(spec, DataType.FLOAT, config.seed());
         MomentumEncoder teacher = new MomentumEncoder(teacherModel, new DinoHead(layers, dino)
                 .apply(teacherModel.scope().child("head"), teacherModel.features(), teacherModel.featureDim()));
         teacher.copyFrom(student.sd());
         Freeze lastLayer = new Freeze(name -> name.contains("/" + DinoHead.LAST_LAYER + "/"),
                 dino.freezeLastLayerEpochs() * stepsPerEpoch);
-        TrainingGraph training = new TrainingGraph(student.scope(), student.features(), Student.labels(),
-                student.perImageLoss().name(), config.trainer().optimizer(), schedules.optimizer(), lastLayer);
+        // The images of a step: the rows of its teacher targets summed over the global views, [B, K].
+        TrainingGraph training = new TrainingGraph(students, batch -> (int) batch.getLabels(1).size(0),
+                student.features(), Student.labels(), student.perImageLoss().name(),
+                config.trainer().optimizer(), schedules.optimizer(), lastLayer, Set.of());
         return new DinoPair(config, student, teacher, training, new TeacherCentre(dino.outDim(),
                 dino.centerMomentum()), schedules, crops(config, global));
     }

@@ -46,7 +46,8 @@ public final class DinoTrainer implements Trainer {
     public Map<String, Double> train(TrainingRun run) throws InterruptedException {
         ExperimentConfig config = run.config();
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(run.data().train().size(), config.trainer().batchSize());
-        DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch);
+        DinoPair pair = DinoPair.build(run.spec(), layers, config, run.spec().input(), stepsPerEpoch,
+                config.trainer().replicaCount(Math.min(config.trainer().batchSize(), run.data().train().size())));
         return PairedTraining.run(run, pair, new Evaluation(config, progress), stepsPerEpoch,
                 (epoch, batches) -> runEpoch(pair, run, epoch, batches));
     }
