@@ -80,8 +80,7 @@ final class ReplicaSteps {
                 for (int i = 0; i < n; i++) {
                     Report report = reports.take();
                     if (report.failure() != null) {
-                        throw new IllegalStateException("replica " + report.replica() + " failed at step " + step
-                                + ": " + report.failure().getMessage(), report.failure());
+                        throw failed(report, step);
                     }
                     losses[report.replica()] = report.loss();
                 }
@@ -111,6 +110,23 @@ final class ReplicaSteps {
             }
             Nd4j.getEnvironment().setMaxThreads(before);
         }
+    }
+
+    /**
+     * A replica's failure as the calling thread throws it: what the replica threw, so that callers see the same
+     * failure as from one replica (an OutOfMemoryError stays one, which the launcher turns into the memory
+     * advice); anything else, wrapped.
+     */
+    private static RuntimeException failed(Report report, int step) {
+        Throwable failure = report.failure();
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException("replica " + report.replica() + " failed at step " + step + ": "
+                + failure.getMessage(), failure);
     }
 
     private Thread start(int r, BlockingQueue<MultiDataSet> queue, BlockingQueue<Report> reports, int nativeThreads) {

@@ -164,8 +164,6 @@ class ResumeIT {
         assertEquals(arrays(alone.home().resolve("checkpoints/it-resume/" + referenceId + "/epoch-003.zip")),
                 arrays(runFolder.resolve("epoch-003.zip")), "two replicas: deterministic run to run, and a resume "
                 + "with the same replicas is bit-identical");
-        assertNotEquals(arrays(reference().finalCheckpoint()), arrays(runFolder.resolve("epoch-003.zip")),
-                "the same run on one replica sums its gradients in another order");
     }
 
     /** Every array entry of a checkpoint, as its bytes in hex, by entry name. */

@@ -3,6 +3,7 @@ package org.poollab.api.graph;
 import java.util.Arrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Graph building blocks with the numerics the reference implementations use. Plugins receive this by constructor
@@ -54,7 +55,10 @@ public class Layers {
         GraphScope layer = scope.child(name);
         SDVariable gain = layer.parameter("gain", layer.init().ones(dim));
         SDVariable shift = layer.parameter("bias", layer.init().zeros(dim));
-        return standardised(scope.sd(), x, rank - 1, eps).mul(gain).add(shift);
+        Rows normalised = standardised(scope, x.reshape(-1, dim), dim, eps); // [rows, dim]
+        SDVariable y = normalised.values().mul(normalised.spread(gain.reshape(1, dim)))
+                .add(normalised.spread(shift.reshape(1, dim)));
+        return rank == 2 ? y : scope.sd().reshape(y, scope.sd().shape(x));
     }
 
     /**
@@ -68,13 +72,13 @@ public class Layers {
      */
     public SDVariable normalisedLinearTokens(GraphScope scope, String normName, String linearName, SDVariable x,
                                              int tokens, int in, int out, boolean bias, double eps) {
-        return normalisedLinearTokens(scope, normName, linearName, x, tokens, in, out, bias, eps, 1);
+        return normalisedLinearRows(scope, normName, linearName, x, in, out, bias, eps, 1).values()
+                .reshape(-1, tokens, out);
     }
 
-    /** {@link #normalisedLinearTokens} times a constant, folded into the weights too. */
-    private SDVariable normalisedLinearTokens(GraphScope scope, String normName, String linearName, SDVariable x,
-                                              int tokens, int in, int out, boolean bias, double eps,
-                                              double outputScale) {
+    /** {@link #normalisedLinearTokens} times a constant, folded into the weights too, as rows. */
+    private Rows normalisedLinearRows(GraphScope scope, String normName, String linearName, SDVariable x, int in,
+                                      int out, boolean bias, double eps, double outputScale) {
         GraphScope norm = scope.child(normName);
         SDVariable gain = norm.parameter("gain", norm.init().ones(in));
         SDVariable shift = norm.parameter("bias", norm.init().zeros(in));
@@ -89,8 +93,8 @@ public class Layers {
             scaledWeight = scaledWeight.mul(outputScale);
             offset = offset.mul(outputScale);
         }
-        SDVariable rows = standardised(scope.sd(), x, 2, eps).reshape(-1, in); // [B*N, in]
-        return rows.mmul(scaledWeight).add(offset).reshape(-1, tokens, out);
+        Rows rows = standardised(scope, x.reshape(-1, in), in, eps); // [B*N, in]
+        return new Rows(rows.values().mmul(scaledWeight).add(rows.spread(offset)), rows.ones()); // [B*N, out]
     }
 
     /**
@@ -109,9 +113,9 @@ public class Layers {
     public SDVariable normalisedMlp(GraphScope scope, MlpNames names, SDVariable x, int tokens, int dim, int hidden,
                                     double eps, SDVariable layerScale) {
         double root2 = Math.sqrt(2.0);
-        SDVariable scaled = normalisedLinearTokens(scope, names.norm(), names.first(), x, tokens, dim, hidden, true,
-                eps, 1 / root2); // h' = h / sqrt 2, [B, N, hidden]
-        SDVariable activated = scaled.add(scaled.mul(scope.sd().math.erf(scaled))).reshape(-1, hidden);
+        Rows first = normalisedLinearRows(scope, names.norm(), names.first(), x, dim, hidden, true, eps, 1 / root2);
+        SDVariable scaled = first.values(); // h' = h / sqrt 2, [B*N, hidden]
+        SDVariable activated = scaled.add(scaled.mul(scope.sd().math.erf(scaled)));
         GraphScope second = scope.child(names.second());
         SDVariable weight = second.parameter("W", second.init().truncatedNormal(WEIGHT_STD, hidden, dim))
                 .mul(1 / root2);
@@ -120,7 +124,7 @@ public class Layers {
             weight = weight.mul(layerScale.reshape(1, dim));
             bias = bias.mul(layerScale);
         }
-        return activated.mmul(weight).add(bias).reshape(-1, tokens, dim);
+        return activated.mmul(weight).add(first.spread(bias.reshape(1, dim))).reshape(-1, tokens, dim);
     }
 
     /**
@@ -133,11 +137,39 @@ public class Layers {
     public record MlpNames(String norm, String first, String second) {
     }
 
-    /** {@code (x - mean) / sqrt(var + eps)} along {@code axis}, biased variance; any shape. */
-    private static SDVariable standardised(SameDiff sd, SDVariable x, int axis, double eps) {
-        SDVariable centred = x.sub(x.mean(true, axis));
-        SDVariable variance = centred.mul(centred).mean(true, axis);
-        return centred.mul(sd.math.rsqrt(variance.add(eps)));
+    /**
+     * Rows {@code [R, C]} of a graph, with a column of ones {@code [R, 1]} that spreads a row vector over them.
+     * ND4J's backward of a broadcast multiply or add ({@code [R, C]} with {@code [1, C]} or {@code [R, 1]}) is many
+     * times slower than the same-shape one (docs/dl4j.md); spreading the vector by a product with ones first makes
+     * every broadcast a same-shape op, and its reduction in the backward pass a matrix product.
+     *
+     * @param values {@code [R, C]}
+     * @param ones {@code [R, 1]}, all ones
+     */
+    private record Rows(SDVariable values, SDVariable ones) {
+
+        /** @return {@code row [1, C]} repeated on every row, {@code [R, C]} */
+        SDVariable spread(SDVariable row) {
+            return ones.mmul(row);
+        }
+    }
+
+    /**
+     * {@code (x - mean) / sqrt(var + eps)} of each row, biased variance, with every per-row statistic taken and
+     * spread by products with constant ones instead of broadcasts ({@link Rows}).
+     *
+     * @param rows {@code [R, C]}
+     * @return the standardised rows {@code [R, C]} and a column of ones {@code [R, 1]}
+     */
+    private static Rows standardised(GraphScope scope, SDVariable rows, int columns, double eps) {
+        SameDiff sd = scope.sd();
+        SDVariable average = sd.constant(Nd4j.ones(scope.dataType(), columns, 1).divi(columns)); // [C, 1]
+        SDVariable across = sd.constant(Nd4j.ones(scope.dataType(), 1, columns)); // [1, C]
+        SDVariable mean = rows.mmul(average); // [R, 1]
+        SDVariable centred = rows.sub(mean.mmul(across));
+        SDVariable variance = centred.mul(centred).mmul(average); // [R, 1]
+        SDVariable inverse = sd.math.rsqrt(variance.add(eps)); // [R, 1]
+        return new Rows(centred.mul(inverse.mmul(across)), sd.onesLike(mean));
     }
 
     /**

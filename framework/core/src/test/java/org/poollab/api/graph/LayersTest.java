@@ -133,4 +133,31 @@ class LayersTest {
         SDVariable loss = folded.mul(sd.constant(Nd4j.randn(DataType.DOUBLE, B, N, OUT))).sum();
         assertTrue(GradientCheck.standard().assertGradients(sd, loss, Map.of()) > 20);
     }
+
+    @Test
+    void layerNormWrittenWithProductsHasTheBroadcastFormulationsValueAndGradientsAndPassesFiniteDifferences() {
+        SameDiff sd = SameDiff.create();
+        GraphScope scope = GraphScope.root(sd, DataType.DOUBLE, 0);
+        SDVariable x = sd.var("x", Nd4j.randn(DataType.DOUBLE, B, N, IN));
+        SDVariable normed = layers.layerNorm(scope, "n", x, 3, IN, EPS);
+        randomise(sd);
+        // The broadcast formulation it replaces: statistics with keep-dims reductions, gain and bias broadcast.
+        SDVariable centred = x.sub(x.mean(true, 2));
+        SDVariable variance = centred.mul(centred).mean(true, 2);
+        SDVariable broadcast = centred.mul(sd.math.rsqrt(variance.add(EPS))).mul(sd.getVariable("n/gain"))
+                .add(sd.getVariable("n/bias"));
+        INDArray weights = Nd4j.randn(DataType.DOUBLE, B, N, IN);
+        SDVariable loss = normed.mul(sd.constant(weights)).sum();
+        SDVariable oldLoss = broadcast.mul(sd.constant(weights)).sum();
+        Map<String, INDArray> out = sd.output(Map.of(), normed.name(), broadcast.name());
+        assertEquals(0, out.get(normed.name()).sub(out.get(broadcast.name())).amaxNumber().doubleValue(), 1e-12);
+        sd.setLossVariables(loss);
+        Map<String, INDArray> gradients = sd.calculateGradients(Map.of(), "x", "n/gain", "n/bias");
+        sd.setLossVariables(oldLoss);
+        Map<String, INDArray> oldGradients = sd.calculateGradients(Map.of(), "x", "n/gain", "n/bias");
+        for (String name : gradients.keySet()) {
+            assertEquals(0, gradients.get(name).sub(oldGradients.get(name)).amaxNumber().doubleValue(), 1e-12, name);
+        }
+        assertEquals(12 + IN + IN, GradientCheck.standard().assertGradients(sd, loss, Map.of()), "x, gain, bias");
+    }
 }
