@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,7 +20,8 @@ import org.poollab.model.ModelGraph;
 /**
  * Measures an experiment's model on real batches: its trainer's steps (forward + backward + AdamW; for DINO also
  * the teacher, the EMA and the centre) and evaluation-mode feature extraction at each batch size (medians after
- * warm-up), the k-NN protocol on 60k x 10k features of the model's width, and the process's peak resident memory.
+ * warm-up) with the kernel's minor page faults and system time per training step, the k-NN protocol on 60k x 10k
+ * features of the model's width, and the process's peak resident memory.
  */
 public final class ThroughputBenchmark {
 
@@ -51,12 +53,21 @@ public final class ThroughputBenchmark {
         }
         Map<String, Double> results = new LinkedHashMap<>();
         for (int batchSize : batchSizes) {
+            Optional<KernelCounters> before = KernelCounters.now();
             double trainStep = median(training.time(batchSize, warmup, steps, ops::record));
+            Optional<KernelCounters> kernel = KernelCounters.now().flatMap(after -> before.map(after::since));
             double inference = inferenceRate(config, model, train, batchSize, steps);
             results.put("train_img_per_s_b" + batchSize, batchSize / trainStep);
             results.put("inference_img_per_s_b" + batchSize, inference);
-            out.printf(Locale.ROOT, "batch %4d  train %7.1f ms/step %7.1f img/s   inference %7.1f img/s%n",
-                    batchSize, trainStep * 1e3, batchSize / trainStep, inference);
+            String perStep = kernel.map(k -> {
+                int count = warmup + steps; // the counters cover the warm-up steps too
+                results.put("train_minor_faults_per_step_b" + batchSize, (double) k.minorFaults() / count);
+                results.put("train_system_ms_per_step_b" + batchSize, k.systemSeconds() * 1e3 / count);
+                return String.format(Locale.ROOT, "   per step: %.0f minor faults, %.0f ms system",
+                        (double) k.minorFaults() / count, k.systemSeconds() * 1e3 / count);
+            }).orElse("");
+            out.printf(Locale.ROOT, "batch %4d  train %7.1f ms/step %7.1f img/s   inference %7.1f img/s%s%n",
+                    batchSize, trainStep * 1e3, batchSize / trainStep, inference, perStep);
         }
         if (profile) {
             ops.print(out, 25);

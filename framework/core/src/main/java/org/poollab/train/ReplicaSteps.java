@@ -13,8 +13,6 @@ import org.nd4j.autodiff.listeners.Loss;
 import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -161,7 +159,7 @@ final class ReplicaSteps {
     }
 
     /** A replica's steps: the shards the calling thread hands it, until it hands {@link #END}. */
-    private static final class ShardIterator implements MultiDataSetIterator {
+    private static final class ShardIterator extends OnePassIterator {
 
         private static final long serialVersionUID = 1L;
 
@@ -196,36 +194,6 @@ final class ReplicaSteps {
             MultiDataSet next = pending;
             pending = null;
             return next;
-        }
-
-        @Override
-        public MultiDataSet next(int num) {
-            throw new UnsupportedOperationException("one step at a time");
-        }
-
-        @Override
-        public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-            throw new UnsupportedOperationException("shards are prepared by the replica steps");
-        }
-
-        @Override
-        public MultiDataSetPreProcessor getPreProcessor() {
-            return null;
-        }
-
-        @Override
-        public boolean resetSupported() {
-            return false;
-        }
-
-        @Override
-        public boolean asyncSupported() {
-            return false;
-        }
-
-        @Override
-        public void reset() {
-            throw new UnsupportedOperationException("a step range runs once");
         }
     }
 }

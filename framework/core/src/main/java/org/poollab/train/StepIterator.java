@@ -1,14 +1,12 @@
 package org.poollab.train;
 
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
  * Feeds SameDiff's fit loop from a {@link StepSource}, one step at a time on the caller's thread (no prefetch, so
  * the step clock and any per-step work such as the DINO teacher happen exactly before their step).
  */
-final class StepIterator implements MultiDataSetIterator {
+final class StepIterator extends OnePassIterator {
 
     private static final long serialVersionUID = 1L;
 
@@ -54,40 +52,4 @@ final class StepIterator implements MultiDataSetIterator {
             throw new Interrupted(e);
         }
     }
-
-    @Override
-    public MultiDataSet next(int num) {
-        throw new UnsupportedOperationException("one step at a time");
-    }
-
-    @Override
-    public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("inputs are prepared by the step source");
-    }
-
-    @Override
-    public MultiDataSetPreProcessor getPreProcessor() {
-        return null;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return false;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public void reset() {
-        throw new UnsupportedOperationException("a step range runs once");
-    }
-
-    @Override
-    public void remove() {
-        throw new UnsupportedOperationException();
-    }
-
 }

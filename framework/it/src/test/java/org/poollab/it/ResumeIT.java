@@ -33,8 +33,9 @@ import org.poollab.train.RunCheckpoints;
  * Resume at every moment of a run, with SIGKILL: killed somewhere after its first checkpoint, a DINO run resumed
  * with {@code poollab resume} ends with the same k-NN numbers, under the same MLflow run id, as the same run left
  * alone; stopped with SIGTERM inside an epoch, it checkpoints the step it stopped after and resumes from there to
- * the same weights; on two data-parallel replicas, it is deterministic and resumes bit-identically; killed before its first checkpoint, it is marked KILLED when next seen and resume says what to run;
- * killed during an epoch's evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
+ * the same weights; on two data-parallel replicas, it is deterministic and resumes bit-identically; killed before
+ * its first checkpoint, it is marked KILLED when next seen and resume says what to run; killed during an epoch's
+ * evaluation, the resume evaluates that epoch; a damaged newest checkpoint is named and
  * the one before it used; a plugin jar rebuilt since the run started is refused unless accepted.
  */
 class ResumeIT {
