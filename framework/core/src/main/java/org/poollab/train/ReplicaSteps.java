@@ -91,6 +91,7 @@ final class ReplicaSteps {
                     throw new NonFiniteLossException(step, loss);
                 }
                 source.done(step, loss);
+                TrainingGraph.collectIfDue(step + 1);
                 if (stop.requested()) {
                     throw new TrainingStoppedException(step + 1, Optional.empty());
                 }

@@ -35,6 +35,16 @@ public final class TrainingGraph {
      */
     private static final int GC_EVERY_STEPS = Integer.getInteger("poollab.gcEverySteps", 0);
 
+    /**
+     * After {@code stepsDone} global steps: a garbage collection every {@code poollab.gcEverySteps} steps, which
+     * frees the steps' native arrays now instead of when the memory cap is reached.
+     */
+    static void collectIfDue(int stepsDone) {
+        if (GC_EVERY_STEPS > 0 && stepsDone % GC_EVERY_STEPS == 0) {
+            System.gc();
+        }
+    }
+
     /** The checkpoint group of {@link #optimizerState}. */
     public static final String OPTIMIZER = "optimizer";
 
@@ -159,9 +169,7 @@ public final class TrainingGraph {
                 if (stop.requested()) {
                     throw new TrainingStoppedException(step, Optional.empty());
                 }
-                if (GC_EVERY_STEPS > 0 && step % GC_EVERY_STEPS == 0) {
-                    System.gc(); // frees the step's native arrays now instead of when the memory cap is reached
-                }
+                collectIfDue(step);
             }
         };
         stop.enter();
