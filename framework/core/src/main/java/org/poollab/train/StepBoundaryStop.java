@@ -23,7 +23,7 @@ public final class StepBoundaryStop {
 
     private boolean hooked;
     private boolean requested;
-    private int training; // epochs or step ranges in progress (nested: an epoch runs its steps)
+    private int training; // epochs in progress, up to their checkpoints (EpochLoop)
     private String outcome;
 
     private StepBoundaryStop() {
@@ -46,7 +46,10 @@ public final class StepBoundaryStop {
         return requested;
     }
 
-    /** Training that checkpoints when stopped starts: an epoch up to its checkpoint, or a range of steps. */
+    /**
+     * Training that checkpoints when stopped starts: an epoch up to its checkpoint. Steps run elsewhere (the
+     * benchmark) stop too, but write nothing, so the hook does not wait for them.
+     */
     synchronized void enter() {
         training++;
     }
@@ -77,8 +80,8 @@ public final class StepBoundaryStop {
                     + WAIT.toSeconds() + " s)");
             long deadline = System.nanoTime() + WAIT.toNanos();
             try {
-                // Not until training == 0: the steps' range ends before the loop writes their checkpoint.
-                while (outcome == null && System.nanoTime() < deadline) {
+                // The loop says saved() before it leaves the epoch; leaving without it is a failure: stop waiting.
+                while (outcome == null && training > 0 && System.nanoTime() < deadline) {
                     wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                 }
             } catch (InterruptedException e) {

@@ -139,12 +139,7 @@ public final class TrainingGraph {
     public void run(int first, int count, StepSource source) throws InterruptedException {
         StepBoundaryStop stop = StepBoundaryStop.process();
         if (replicas.size() > 1) {
-            stop.enter();
-            try {
-                new ReplicaSteps(replicas, imagesOf).run(first, count, source, clock, stop);
-            } finally {
-                stop.leave();
-            }
+            new ReplicaSteps(replicas, imagesOf).run(first, count, source, clock, stop);
             return;
         }
         Replica replica = replicas.get(0);
@@ -172,13 +167,10 @@ public final class TrainingGraph {
                 collectIfDue(step);
             }
         };
-        stop.enter();
         try {
             replica.scope().sd().fit(steps, 1, capture, replica.averages().listener(), afterEachStep);
         } catch (RuntimeException e) {
             throw unwrapped(e);
-        } finally {
-            stop.leave();
         }
     }
 
