@@ -2,7 +2,9 @@
 
 For each round and each thread count, runs `poollab bench` and `bench/torch_reference.py` one after the other
 (the order alternates between rounds: A B, B A, ...), PoolLab also with as many data-parallel replicas as threads
-(`trainer.replicas`, one native thread each), then takes each engine's best configuration and prints the ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
+(`trainer.replicas`, one native thread each), and each in both precisions: fp32, and PoolLab's bf16-matmul beside
+PyTorch under torch.autocast(cpu, bfloat16). Then takes each engine's best configuration per precision and prints
+the ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
 training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
 which creates the PyTorch virtualenv first; standard library only.
 """
@@ -28,20 +30,26 @@ JAVA_EXPERIMENTS = {
 METRICS = ["train_img_per_s_b{b}", "inference_img_per_s_b{b}"]
 
 
-def run_poollab(trainer, batches, steps, warmup, threads, replicas):
+# PoolLab's trainer.precision and the PyTorch mode it is compared with.
+PRECISIONS = {"fp32": "fp32", "bf16-matmul": "autocast-bf16"}
+
+
+def run_poollab(trainer, batches, steps, warmup, threads, replicas, precision):
     with tempfile.TemporaryDirectory() as folder:
         report = pathlib.Path(folder) / "bench.json"
         command = [str(ROOT / "poollab"), "bench", *JAVA_EXPERIMENTS[trainer], "--set",
-                   f"trainer.replicas={replicas}", "--batches", batches, "--steps", str(steps), "--warmup",
-                   str(warmup), "--json", str(report)]
+                   f"trainer.replicas={replicas}", "--set", f"trainer.precision={precision}", "--batches", batches,
+                   "--steps", str(steps), "--warmup", str(warmup), "--json", str(report)]
         subprocess.run(command, check=True, cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS=str(threads)),
                        stdout=sys.stderr)
         return json.loads(report.read_text())
 
 
-def run_torch(python, trainer, batches, steps, warmup, threads):
+def run_torch(python, trainer, batches, steps, warmup, threads, precision):
     command = [python, str(ROOT / "bench" / "torch_reference.py"), "--trainer", trainer, "--batches", batches,
                "--steps", str(steps), "--warmup", str(warmup), "--threads", str(threads)]
+    if precision != "fp32":
+        command.append("--autocast")
     out = subprocess.run(command, check=True, cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS=str(threads)),
                          capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -71,36 +79,46 @@ def main():
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--no-replicas", action="store_true", help="skip PoolLab's replica configurations")
+    parser.add_argument("--precisions", default="fp32,bf16-matmul",
+                        help="PoolLab's trainer.precision values to measure, each against its PyTorch peer (fp32; "
+                             "bf16-matmul against torch.autocast bfloat16)")
     args = parser.parse_args()
     if args.batches is None:
         args.batches = "64,256" if args.trainer == "supervised" else "64"
 
-    runs = {"poollab": [], "pytorch": []}
+    precisions = args.precisions.split(",")
+    runs = {precision: {"poollab": [], "pytorch": []} for precision in precisions}
     for round_index in range(args.rounds):
         for threads in [int(t) for t in args.threads.split(",")]:
             ours = [("poollab", 1)] + ([("poollab", threads)] if threads > 1 and not args.no_replicas else [])
             order = ours + [("pytorch", 1)] if round_index % 2 == 0 else [("pytorch", 1)] + ours
-            for engine, replicas in order:
-                label = f"{threads} thread(s)" + (f" as {replicas} replicas" if replicas > 1 else "")
-                print(f"round {round_index + 1}/{args.rounds}, {label}: {engine}", file=sys.stderr)
-                numbers = (run_poollab(args.trainer, args.batches, args.steps, args.warmup, threads, replicas)
-                           if engine == "poollab" else
-                           run_torch(args.python, args.trainer, args.batches, args.steps, args.warmup, threads))
-                runs[engine].append({"round": round_index, "threads": threads, "replicas": replicas,
-                                     "numbers": numbers})
+            for precision in precisions:
+                for engine, replicas in order:
+                    label = f"{threads} thread(s)" + (f" as {replicas} replicas" if replicas > 1 else "")
+                    mode = precision if engine == "poollab" else PRECISIONS[precision]
+                    print(f"round {round_index + 1}/{args.rounds}, {label}, {mode}: {engine}", file=sys.stderr)
+                    numbers = (run_poollab(args.trainer, args.batches, args.steps, args.warmup, threads, replicas,
+                                           precision)
+                               if engine == "poollab" else
+                               run_torch(args.python, args.trainer, args.batches, args.steps, args.warmup, threads,
+                                         precision))
+                    runs[precision][engine].append({"round": round_index, "threads": threads, "replicas": replicas,
+                                                    "numbers": numbers})
 
     ratios = {}
-    lines = [f"{'metric':28} {'PoolLab':>18} {'PyTorch':>16} {'ratio':>7}"]
+    lines = [f"{'metric':28} {'precision':>24} {'PoolLab':>18} {'PyTorch':>16} {'ratio':>7}"]
     keys = [m.format(b=b) for b in args.batches.split(",") for m in METRICS]
-    for key in keys + ["train_peak_rss_gb"]:
-        higher = key != "train_peak_rss_gb"
-        ours, our_configuration = best(runs["poollab"], key, higher)
-        theirs, their_configuration = best(runs["pytorch"], key, higher)
-        ratios[key] = ours / theirs
-        lines.append(f"{key:28} {ours:10.2f} ({our_configuration:>5}) {theirs:10.2f} ({their_configuration}) "
-                     f"{ours / theirs:7.2f}")
+    for precision in precisions:
+        for key in keys + ["train_peak_rss_gb"]:
+            higher = key != "train_peak_rss_gb"
+            ours, our_configuration = best(runs[precision]["poollab"], key, higher)
+            theirs, their_configuration = best(runs[precision]["pytorch"], key, higher)
+            ratios[key if precision == "fp32" else f"{key}_{precision}"] = ours / theirs
+            pair = f"{precision}/{PRECISIONS[precision]}"
+            lines.append(f"{key:28} {pair:>24} {ours:10.2f} ({our_configuration:>5}) {theirs:10.2f} "
+                         f"({their_configuration}) {ours / theirs:7.2f}")
     table = "\n".join(lines)
-    print(f"{args.trainer}: best of {args.rounds} interleaved rounds per engine and thread count\n{table}")
+    print(f"{args.trainer}: best of {args.rounds} interleaved rounds per engine, thread count and precision\n{table}")
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = ROOT / "reports" / "bench" / f"compare-{args.trainer}-{stamp}.json"

@@ -270,18 +270,29 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--autocast", action="store_true",
+                        help="steps and inference under torch.autocast('cpu', bfloat16): PoolLab's bf16-matmul peer")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
     results = {"engine": "pytorch " + torch.__version__, "threads": args.threads, "trainer": args.trainer,
-               "pooling": args.pooling}
+               "pooling": args.pooling, "precision": "autocast-bf16" if args.autocast else "fp32"}
+
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.autocast)
+
     make_stepper = {"dino": dino_stepper, "mocov3": moco_stepper, "supervised": supervised_stepper}[args.trainer]
     for batch in [int(b) for b in args.batches.split(",")]:
         step, backbone = make_stepper(args, batch)
-        results[f"train_img_per_s_b{batch}"] = batch / median_seconds(step, args.warmup, args.steps)
+
+        def autocast_step():
+            with autocast():
+                step()
+
+        results[f"train_img_per_s_b{batch}"] = batch / median_seconds(autocast_step, args.warmup, args.steps)
         backbone.eval()
         images = torch.randn(batch, 1, args.image, args.image)
-        with torch.no_grad():
+        with torch.no_grad(), autocast():
             results[f"inference_img_per_s_b{batch}"] = batch / median_seconds(lambda: backbone(images),
                                                                               args.warmup, args.steps)
     results["train_peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.bench.BenchReport;
 import org.poollab.bench.InputPipelineBenchmark;
 import org.poollab.bench.PairStepTimer;
@@ -22,6 +23,7 @@ import org.poollab.config.ExperimentConfig;
 import org.poollab.config.ExperimentLoader;
 import org.poollab.data.DataSource;
 import org.poollab.data.ImageSet;
+import org.poollab.model.MatrixUnits;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.run.MemoryLimitException;
@@ -86,13 +88,14 @@ final class BenchCommand implements Callable<Integer> {
             Nd4j.getRandom().setSeed(config.seed());
             ModelSpec spec = ModelSpec.resolve(environment.registry, config);
             List<ModelGraph> replicas = new ArrayList<>();
+            Precision precision = MatrixUnits.effective(config.trainer().precision());
             for (int r = 0; r < config.trainer().replicaCount(); r++) {
-                replicas.add(ModelGraph.build(spec, DataType.FLOAT, config.seed()));
+                replicas.add(ModelGraph.build(spec, DataType.FLOAT, config.seed(), precision));
             }
             ModelGraph model = replicas.get(0);
             String natives = NativeBuild.current();
             System.out.println("natives: " + natives + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS")
-                    + ", replicas: " + replicas.size());
+                    + ", replicas: " + replicas.size() + ", matrix products: " + precision.id());
             Layers layers = environment.injector.getInstance(Layers.class);
             int totalSteps = batchSizes.size() * (warmup + steps);
             StepTimer timer = switch (config.trainer().kind()) {

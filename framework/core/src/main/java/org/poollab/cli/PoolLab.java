@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.poollab.model.MatrixUnits;
 import org.poollab.run.ProjectPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,8 @@ public final class PoolLab implements Callable<Integer> {
 
     /** Runs the CLI and exits with its code. */
     public static void main(String[] args) {
+        // Before ND4J's natives run anything: oneDNN reads its ISA limit once (trainer.precision: bf16-matmul).
+        MatrixUnits.enable();
         PrintStream stdout = System.out;
         // SameDiff prints one "Added differentiated op" line per op to stdout while building gradients.
         System.setOut(new QuietStdout(stdout));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.poollab.api.graph.Precision;
 
 /** Turns a parsed experiment file into a validated {@link ExperimentConfig}; all defaults live here. */
 final class ExperimentReader {
@@ -124,12 +125,13 @@ final class ExperimentReader {
                     + "negatives need every key on every replica (the reference gathers keys across GPUs), which "
                     + "PoolLab's replicas do not do yet; use 1 (or auto)");
         }
+        Precision precision = Precision.of(node.choice("precision", Precision.FP32.id(), Precision.ids()));
         DinoConfig dinoConfig = kind == TrainerKind.DINO ? DinoSection.read(node.section(kind.id())) : null;
         MocoConfig mocoConfig = kind == TrainerKind.MOCOV3 ? MocoSection.read(node.section(kind.id()), backboneId)
                 : null;
         node.rejectUnknownKeys();
-        return new TrainerConfig(kind, epochs, batchSize, smoothing, optimizer, logEvery, replicas, dinoConfig,
-                mocoConfig);
+        return new TrainerConfig(kind, epochs, batchSize, smoothing, optimizer, logEvery, replicas, precision,
+                dinoConfig, mocoConfig);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.poollab.config;
 
+import org.poollab.api.graph.Precision;
+
 /**
  * How to train.
  *
@@ -11,12 +13,14 @@ package org.poollab.config;
  * @param logEvery log step metrics to MLflow every this many steps
  * @param replicas graph replicas each step's batch is split across (data parallel on this machine's cores), or
  *     {@code null} for auto ({@link #replicaCount})
+ * @param precision the number format of the graphs' matrix products (bf16-matmul only where the CPU has AMX;
+ *     {@link org.poollab.model.MatrixUnits#effective})
  * @param dino DINO's settings when the kind is DINO, else {@code null}
  * @param mocov3 MoCo v3's settings when the kind is MOCOV3, else {@code null}
  */
 public record TrainerConfig(TrainerKind kind, int epochs, int batchSize, double labelSmoothing,
-                            OptimizerConfig optimizer, int logEvery, Integer replicas, DinoConfig dino,
-                            MocoConfig mocov3) {
+                            OptimizerConfig optimizer, int logEvery, Integer replicas, Precision precision,
+                            DinoConfig dino, MocoConfig mocov3) {
 
     /** The trainer's id, as experiment files write it. */
     public String id() {

@@ -14,6 +14,7 @@ import org.poollab.api.backbone.Features;
 import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
+import org.poollab.api.graph.Precision;
 import org.poollab.api.graph.StochasticInput;
 import org.poollab.api.pooling.PoolingResult;
 import org.poollab.data.StochasticMasks;
@@ -50,9 +51,18 @@ public record ModelGraph(SameDiff sd, GraphScope scope, SDVariable images, SDVar
      * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
      */
     public static ModelGraph build(ModelSpec spec, DataType dataType, long seed) {
+        return build(spec, dataType, seed, Precision.FP32);
+    }
+
+    /**
+     * Builds the graph on one image input of the spec's shape, its matrix products in {@code precision}.
+     *
+     * @throws IncompatibleComponentsException if the pooling needs prefix tokens the backbone cannot provide
+     */
+    public static ModelGraph build(ModelSpec spec, DataType dataType, long seed, Precision precision) {
         ImageShape input = spec.input();
         SameDiff sd = SameDiff.create();
-        GraphScope scope = GraphScope.root(sd, dataType, seed);
+        GraphScope scope = GraphScope.root(sd, dataType, seed, precision);
         SDVariable images = imageInput(scope, IMAGES, input);
         ModelOutput output = forward(spec, scope, images, input);
         return new ModelGraph(sd, scope, images, output.features(), output.attention(), output.grid(),

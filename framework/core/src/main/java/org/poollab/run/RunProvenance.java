@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.poollab.config.ExperimentConfig;
+import org.poollab.model.MatrixUnits;
 import org.poollab.model.ModelSpec;
 import org.poollab.plugin.PluginLoadException;
 import org.poollab.plugin.PluginProvenance;
@@ -40,12 +41,14 @@ public final class RunProvenance {
     }
 
     /**
-     * @return {@code trainer}, {@code replicas}, the plugins' {@link PluginProvenance#tags} and the {@link #environment}
+     * @return {@code trainer}, {@code replicas}, {@code precision} (what ran: fp32 where bf16-matmul found no AMX),
+     *     the plugins' {@link PluginProvenance#tags} and the {@link #environment}
      */
     static Map<String, String> tags(ExperimentConfig config, PluginProvenance plugins) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("trainer", config.trainer().id());
         tags.put("replicas", Integer.toString(config.trainer().replicaCount())); // what trainer.replicas: auto chose
+        tags.put("precision", MatrixUnits.effective(config.trainer().precision()).id());
         tags.putAll(plugins.tags());
         tags.putAll(environment());
         return tags;

@@ -15,6 +15,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.OptimizerConfig;
 import org.poollab.config.TrainerConfig;
@@ -26,6 +27,7 @@ import org.poollab.data.ImageSet;
 import org.poollab.data.Preprocessing;
 import org.poollab.data.TrainingBatches;
 import org.poollab.eval.Evaluation;
+import org.poollab.model.MatrixUnits;
 import org.poollab.model.ModelGraph;
 
 /**
@@ -63,8 +65,9 @@ public final class SupervisedTrainer implements Trainer {
         Nd4j.getRandom().setSeed(config.seed());
         TrainerConfig trainer = config.trainer();
         List<ModelGraph> replicas = new ArrayList<>();
+        Precision precision = MatrixUnits.effective(trainer.precision());
         for (int r = 0; r < trainer.replicaCount(Math.min(trainer.batchSize(), train.size())); r++) {
-            replicas.add(ModelGraph.build(run.spec(), DataType.FLOAT, config.seed()));
+            replicas.add(ModelGraph.build(run.spec(), DataType.FLOAT, config.seed(), precision));
         }
         ModelGraph model = replicas.get(0); // read, checkpointed and evaluated
         int stepsPerEpoch = TrainingBatches.stepsPerEpoch(train.size(), trainer.batchSize());

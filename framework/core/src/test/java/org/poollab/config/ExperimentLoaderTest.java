@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.poollab.api.graph.Precision;
 
 class ExperimentLoaderTest {
 
@@ -144,5 +145,16 @@ class ExperimentLoaderTest {
                 moco.getMessage());
         assertEquals(1, ExperimentLoader.load(write("experiment: e\ntrainer: {id: mocov3, replicas: auto}\n"),
                 List.of()).trainer().replicaCount());
+    }
+
+    @Test
+    void precisionDefaultsToFp32AndNamesTheFieldWhenUnknown() throws IOException {
+        assertEquals(Precision.FP32, ExperimentLoader.load(write("experiment: e\n"), List.of()).trainer().precision());
+        assertEquals(Precision.BF16_MATMUL, ExperimentLoader.load(write(
+                "experiment: e\ntrainer: {precision: bf16-matmul}\n"), List.of()).trainer().precision());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ExperimentLoader.load(write(
+                "experiment: e\ntrainer: {precision: fp16}\n"), List.of()));
+        assertTrue(unknown.getMessage().contains("trainer.precision") && unknown.getMessage().contains("bf16-matmul"),
+                unknown.getMessage());
     }
 }

@@ -17,7 +17,7 @@ final class Cli {
     }
 
     /** The heap and native memory caps of a CLI process (the launcher's are larger). */
-    private static final List<String> MEMORY_CAPS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2g",
+    static final List<String> MEMORY_CAPS = List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2g",
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=3g");
 
     private final Path dir;

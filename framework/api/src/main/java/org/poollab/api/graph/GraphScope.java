@@ -12,8 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where a component builds its part of a SameDiff graph: a name prefix for its parameters, the seeded initialiser,
- * the floating type, and the registry of per-step random inputs. Parameters are get-or-create by full name, so
- * building the same component twice in one graph (multi-crop views) shares its weights.
+ * the floating type and the precision of matrix products, and the registry of per-step random inputs. Parameters
+ * are get-or-create by full name, so building the same component twice in one graph (multi-crop views) shares its
+ * weights.
  */
 public final class GraphScope {
 
@@ -25,8 +26,8 @@ public final class GraphScope {
     private final String input;
     private final Shared shared;
 
-    private record Shared(ParamInit init, DataType dataType, List<StochasticInput> stochasticInputs,
-                          List<RunningAverage> runningAverages) {
+    private record Shared(ParamInit init, DataType dataType, Precision precision,
+                          List<StochasticInput> stochasticInputs, List<RunningAverage> runningAverages) {
     }
 
     private GraphScope(SameDiff sameDiff, String prefix, String input, Shared shared) {
@@ -44,8 +45,19 @@ public final class GraphScope {
      * @param seed seeds parameter initialisation
      */
     public static GraphScope root(SameDiff sameDiff, DataType dataType, long seed) {
-        return new GraphScope(sameDiff, "", "",
-                new Shared(new ParamInit(seed, dataType), dataType, new ArrayList<>(), new ArrayList<>()));
+        return root(sameDiff, dataType, seed, Precision.FP32);
+    }
+
+    /**
+     * The root scope of a new model graph whose matrix products use {@code precision} ({@link Layers#product}).
+     *
+     * @param sameDiff the graph
+     * @param dataType FLOAT for training, DOUBLE for gradient checks
+     * @param seed seeds parameter initialisation
+     */
+    public static GraphScope root(SameDiff sameDiff, DataType dataType, long seed, Precision precision) {
+        return new GraphScope(sameDiff, "", "", new Shared(new ParamInit(seed, dataType), dataType, precision,
+                new ArrayList<>(), new ArrayList<>()));
     }
 
     /** The SameDiff graph being built. */
@@ -56,6 +68,11 @@ public final class GraphScope {
     /** The floating type of every parameter and activation. */
     public DataType dataType() {
         return shared.dataType();
+    }
+
+    /** The number format of the graph's matrix products. */
+    public Precision precision() {
+        return shared.precision();
     }
 
     /** The seeded initialiser. */

@@ -3,6 +3,7 @@ package org.poollab.api.graph;
 import java.util.Arrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -10,12 +11,32 @@ import org.nd4j.linalg.factory.Nd4j;
  * injection so that every plugin gets the same exact GELU, the same LayerNorm with epsilon and a log-softmax whose
  * gradient works, where SameDiff's built-ins fall short (docs/dl4j.md: {@code sd.nn.gelu} is an approximation,
  * {@code sd.nn.layerNorm} has no epsilon, {@code logSoftmax(x, dim)} has a broken gradient). Softmax is SameDiff's
- * fused op, which is exact.
+ * fused op, which is exact. The large matrix products go through {@link #product}, which honours the graph's
+ * {@link Precision}.
  */
 public class Layers {
 
     /** Standard deviation of the truncated-normal weight initialisation (timm ViT). */
     public static final double WEIGHT_STD = 0.02;
+
+    /**
+     * A product of rows and a weight matrix in the scope's {@link Precision}: in the graph's type, or with
+     * {@link Precision#BF16_MATMUL} both operands rounded to bfloat16, multiplied by oneDNN (fp32 accumulation, a
+     * bfloat16 result) and cast back to the graph's type. The casts' gradients are casts, so the backward products
+     * run in bfloat16 as well, while the parameters, the gradients' sums and the optimiser stay in the graph's type.
+     * Matrices only: ND4J M2.1 hands only rank-2 bfloat16 products to oneDNN (batched ones, such as attention's,
+     * take a generic loop about 50 times slower than fp32), so those stay in the graph's type.
+     *
+     * @param rows {@code [M, K]}
+     * @param weight {@code [K, N]}
+     * @return {@code [M, N]} in the graph's type
+     */
+    public SDVariable product(GraphScope scope, SDVariable rows, SDVariable weight) {
+        if (scope.precision() == Precision.FP32) {
+            return rows.mmul(weight);
+        }
+        return rows.castTo(DataType.BFLOAT16).mmul(weight.castTo(DataType.BFLOAT16)).castTo(scope.dataType());
+    }
 
     /**
      * A fully connected layer on vectors.
@@ -26,7 +47,7 @@ public class Layers {
     public SDVariable linear(GraphScope scope, String name, SDVariable x, int in, int out, boolean bias) {
         GraphScope layer = scope.child(name);
         SDVariable weight = layer.parameter("W", layer.init().truncatedNormal(WEIGHT_STD, in, out));
-        SDVariable y = x.mmul(weight);
+        SDVariable y = product(scope, x, weight);
         return bias ? y.add(layer.parameter("b", layer.init().zeros(out))) : y;
     }
 
@@ -94,7 +115,7 @@ public class Layers {
             offset = offset.mul(outputScale);
         }
         Rows rows = standardised(scope, x.reshape(-1, in), in, eps); // [B*N, in]
-        return new Rows(rows.values().mmul(scaledWeight).add(rows.spread(offset)), rows.ones()); // [B*N, out]
+        return new Rows(product(scope, rows.values(), scaledWeight).add(rows.spread(offset)), rows.ones());
     }
 
     /**
@@ -124,7 +145,7 @@ public class Layers {
             weight = weight.mul(layerScale.reshape(1, dim));
             bias = bias.mul(layerScale);
         }
-        return activated.mmul(weight).add(first.spread(bias.reshape(1, dim))).reshape(-1, tokens, dim);
+        return product(scope, activated, weight).add(first.spread(bias.reshape(1, dim))).reshape(-1, tokens, dim);
     }
 
     /**

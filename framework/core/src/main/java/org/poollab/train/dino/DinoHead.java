@@ -42,6 +42,6 @@ final class DinoHead {
         if (!config.normLastLayer()) {
             weight = weight.mul(last.parameter("g", last.init().ones(1, config.outDim())));
         }
-        return z.mmul(weight);
+        return layers.product(scope, z, weight);
     }
 }

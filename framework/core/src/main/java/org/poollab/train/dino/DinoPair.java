@@ -14,6 +14,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.config.DinoConfig;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.data.BackgroundBatches;
@@ -22,6 +23,7 @@ import org.poollab.data.SampleWorkers;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
+import org.poollab.model.MatrixUnits;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.train.Checkpoint;
@@ -84,12 +86,13 @@ public final class DinoPair implements PairedTraining.Pair {
         Nd4j.getRandom().setSeed(config.seed());
         List<GraphScope> students = new ArrayList<>();
         Student student = null; // the first replica: read, followed by the teacher, checkpointed
+        Precision precision = MatrixUnits.effective(config.trainer().precision());
         for (int r = 0; r < replicas; r++) {
-            Student replica = Student.build(spec, layers, dino, global, local, config.seed());
+            Student replica = Student.build(spec, layers, dino, global, local, config.seed(), precision);
             student = student == null ? replica : student;
             students.add(replica.scope());
         }
-        ModelGraph teacherModel = ModelGraph.build(spec, DataType.FLOAT, config.seed());
+        ModelGraph teacherModel = ModelGraph.build(spec, DataType.FLOAT, config.seed(), precision);
         MomentumEncoder teacher = new MomentumEncoder(teacherModel, new DinoHead(layers, dino)
                 .apply(teacherModel.scope().child("head"), teacherModel.features(), teacherModel.featureDim()));
         teacher.copyFrom(student.sd());

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.config.DinoConfig;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
@@ -34,9 +35,9 @@ record Student(SameDiff sd, GraphScope scope, SDVariable perImageLoss, List<Stri
      * @param local the local view shape
      */
     static Student build(ModelSpec spec, Layers layers, DinoConfig config, ImageShape global, ImageShape local,
-                         long seed) {
+                         long seed, Precision precision) {
         SameDiff sd = SameDiff.create();
-        GraphScope scope = GraphScope.root(sd, DataType.FLOAT, seed);
+        GraphScope scope = GraphScope.root(sd, DataType.FLOAT, seed, precision);
         DinoHead head = new DinoHead(layers, config);
         int dim = spec.featureDim();
         SDVariable globalImages = ModelGraph.imageInput(scope, GLOBAL, global);

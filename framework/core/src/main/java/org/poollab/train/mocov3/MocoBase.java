@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.config.MocoConfig;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.model.ModelGraph;
@@ -37,9 +38,10 @@ record MocoBase(SameDiff sd, GraphScope scope, SDVariable perImageLoss, List<Str
     static final String PROJECTOR = "projector";
     static final String PREDICTOR = "predictor";
 
-    static MocoBase build(ModelSpec spec, Layers layers, MocoConfig config, ImageShape view, long seed) {
+    static MocoBase build(ModelSpec spec, Layers layers, MocoConfig config, ImageShape view, long seed,
+                          Precision precision) {
         SameDiff sd = SameDiff.create();
-        GraphScope scope = GraphScope.root(sd, DataType.FLOAT, seed);
+        GraphScope scope = GraphScope.root(sd, DataType.FLOAT, seed, precision);
         int dim = spec.featureDim();
         SDVariable images = ModelGraph.imageInput(scope, VIEWS, view);
         SDVariable features = ModelGraph.forward(spec, scope, images, view).features(); // [2B, d]

@@ -14,6 +14,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.Layers;
 import org.poollab.api.graph.ParamInit;
+import org.poollab.api.graph.Precision;
 import org.poollab.config.ConfigException;
 import org.poollab.config.ExperimentConfig;
 import org.poollab.config.MocoConfig;
@@ -23,6 +24,7 @@ import org.poollab.data.SampleWorkers;
 import org.poollab.data.augment.MultiCrop;
 import org.poollab.data.augment.MultiCropBatch;
 import org.poollab.data.augment.MultiCropBatches;
+import org.poollab.model.MatrixUnits;
 import org.poollab.model.ModelGraph;
 import org.poollab.model.ModelSpec;
 import org.poollab.schedule.Schedule;
@@ -99,13 +101,14 @@ public final class MocoPair implements PairedTraining.Pair {
         Schedules schedules = Schedules.of(config.trainer().optimizer(), totalSteps,
                 config.trainer().batchSize() / 256.0);
         Nd4j.getRandom().setSeed(config.seed());
-        MocoBase base = MocoBase.build(spec, layers, moco, view, config.seed());
+        Precision precision = MatrixUnits.effective(config.trainer().precision());
+        MocoBase base = MocoBase.build(spec, layers, moco, view, config.seed(), precision);
         Freeze frozen = Freeze.NONE;
         if (moco.freezePatchEmbedding()) {
             reinitialisePatchEmbedding(base.sd(), config.seed());
             frozen = new Freeze(name -> name.startsWith(PATCH_EMBEDDING), Integer.MAX_VALUE);
         }
-        ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed());
+        ModelGraph model = ModelGraph.build(spec, DataType.FLOAT, config.seed(), precision);
         SDVariable keys = MocoBase.projector(layers, moco).apply(model.scope().child(MocoBase.PROJECTOR),
                 model.features(), model.featureDim());
         MomentumEncoder momentum = new MomentumEncoder(model, keys);

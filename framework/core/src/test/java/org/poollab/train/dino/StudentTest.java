@@ -31,6 +31,7 @@ import org.poollab.api.backbone.Grid;
 import org.poollab.api.backbone.ImageShape;
 import org.poollab.api.graph.GraphScope;
 import org.poollab.api.graph.Layers;
+import org.poollab.api.graph.Precision;
 import org.poollab.api.param.Params;
 import org.poollab.api.pooling.PoolingModule;
 import org.poollab.api.pooling.PoolingResult;
@@ -106,7 +107,8 @@ class StudentTest {
     @Test
     void allViewsShareOneSetOfWeightsWhichTheTeacherMirrors() throws IOException {
         DinoConfig dino = dino();
-        Student student = Student.build(spec(), LAYERS, dino, new ImageShape(1, 8, 8), new ImageShape(1, 4, 4), 0);
+        Student student = Student.build(spec(), LAYERS, dino, new ImageShape(1, 8, 8), new ImageShape(1, 4, 4), 0,
+                Precision.FP32);
         ModelGraph teacherModel = ModelGraph.build(spec(), DataType.FLOAT, 0);
         new DinoHead(LAYERS, dino).apply(teacherModel.scope().child("head"), teacherModel.features(), DIM);
 
@@ -121,7 +123,8 @@ class StudentTest {
     @Test
     void theLossReachesEveryViewThroughTheSharedWeights() throws IOException {
         DinoConfig dino = dino();
-        Student student = Student.build(spec(), LAYERS, dino, new ImageShape(1, 8, 8), new ImageShape(1, 4, 4), 0);
+        Student student = Student.build(spec(), LAYERS, dino, new ImageShape(1, 8, 8), new ImageShape(1, 4, 4), 0,
+                Precision.FP32);
         int b = 2;
         Nd4j.getRandom().setSeed(1);
         INDArray targets = Nd4j.rand(DataType.FLOAT, 2 * b, 8);
