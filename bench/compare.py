@@ -3,15 +3,16 @@
 For each round and each thread count, runs `poollab bench` and `bench/torch_reference.py` one after the other
 (the order alternates between rounds: A B, B A, ...), PoolLab also with as many data-parallel replicas as threads
 (`trainer.replicas`, one native thread each), and each in both precisions: fp32, and PoolLab's bf16-matmul beside
-PyTorch under torch.autocast(cpu, bfloat16). Then takes each engine's best configuration per precision and prints
-the ratios PoolLab / PyTorch for training and inference img/s (batch 64 and 256) and for peak resident memory during
-training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
+PyTorch under torch.autocast(cpu, bfloat16). Then takes each configuration's median over the rounds, and each
+engine's best configuration per precision, and prints the ratios PoolLab / PyTorch for training and inference
+img/s (batch 64 and 256) and for peak resident memory during training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
 which creates the PyTorch virtualenv first; standard library only.
 """
 import argparse
 import json
 import os
 import pathlib
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +57,14 @@ def run_torch(python, trainer, batches, steps, warmup, threads, precision):
 
 
 def best(measurements, key, larger_is_better=True):
-    """The best value of key over every round and configuration, with the configuration that gave it."""
+    """The median of key over the rounds of each configuration, for the configuration whose median is best, and
+    that configuration: the median keeps one lucky or unlucky round (the machine is shared) from deciding."""
+    by_configuration = {}
+    for m in measurements:
+        by_configuration.setdefault(configuration(m), []).append(m["numbers"][key])
     pick = max if larger_is_better else min
-    return pick(((m["numbers"][key], configuration(m)) for m in measurements), key=lambda pair: pair[0])
+    return pick(((statistics.median(values), name) for name, values in by_configuration.items()),
+                key=lambda pair: pair[0])
 
 
 def configuration(measurement):
@@ -118,7 +124,8 @@ def main():
             lines.append(f"{key:28} {pair:>24} {ours:10.2f} ({our_configuration:>5}) {theirs:10.2f} "
                          f"({their_configuration}) {ours / theirs:7.2f}")
     table = "\n".join(lines)
-    print(f"{args.trainer}: best of {args.rounds} interleaved rounds per engine, thread count and precision\n{table}")
+    print(f"{args.trainer}: median of {args.rounds} interleaved rounds per configuration, the best configuration "
+          f"per engine and precision\n{table}")
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = ROOT / "reports" / "bench" / f"compare-{args.trainer}-{stamp}.json"

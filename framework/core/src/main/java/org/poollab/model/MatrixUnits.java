@@ -106,7 +106,7 @@ public final class MatrixUnits {
         }
         if (messages != null) {
             messages.println("poollab: trainer.precision is " + requested.id() + ", but " + status.explanation()
-                    + "; training in fp32 instead (bf16 products without AMX are no faster than fp32 ones)");
+                    + "; training in fp32 instead (without AMX, bf16 products are slower than fp32 ones)");
         }
         return Precision.FP32;
     }

@@ -9,7 +9,7 @@ public final class MemoryLimitException extends RuntimeException {
     /** @param cause the error thrown where the allocation failed */
     public MemoryLimitException(OutOfMemoryError cause) {
         super("out of memory (" + cause.getMessage() + "); lower trainer.batchSize, or raise the caps the launcher "
-                + "sets, e.g. POOLLAB_JAVA_OPTS=\"-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=4g "
+                + "sets, e.g. POOLLAB_JAVA_OPTS=\"-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=12g "
                 + "-Dorg.bytedeco.javacpp.maxphysicalbytes=6g\" ./poollab ...; checkpoints of finished epochs are "
                 + "kept (poollab resume)", cause);
     }
