@@ -121,9 +121,9 @@ final class ExperimentReader {
                     + " into equal shards: choose a divisor of it, or auto");
         }
         if (replicas != null && replicas > 1 && kind == TrainerKind.MOCOV3) {
-            throw node.problem("replicas", "is " + replicas + ", but MoCo v3 trains on one replica: its in-batch "
-                    + "negatives need every key on every replica (the reference gathers keys across GPUs), which "
-                    + "PoolLab's replicas do not do yet; use 1 (or auto)");
+            throw node.problem("replicas", "is " + replicas + ", but MoCo v3 trains on one replica: its heads' "
+                    + "batch norms use the whole batch's statistics (the reference's SyncBatchNorm across GPUs), "
+                    + "which replicas that each see a shard cannot compute; use 1 (or auto)");
         }
         Precision precision = Precision.of(node.choice("precision", Precision.FP32.id(), Precision.ids()));
         DinoConfig dinoConfig = kind == TrainerKind.DINO ? DinoSection.read(node.section(kind.id())) : null;

@@ -35,8 +35,8 @@ public record TrainerConfig(TrainerKind kind, int epochs, int batchSize, double 
     /**
      * The replicas to train with when each step holds {@code images} images (fewer than the batch size when the
      * training set is smaller): as configured, or for auto the most that this process's threads allow
-     * ({@code OMP_NUM_THREADS}, else the cores) and the images split into evenly; 1 for MoCo v3, whose in-batch
-     * negatives need every key on every replica.
+     * ({@code OMP_NUM_THREADS}, else the cores) and the images split into evenly; 1 for MoCo v3, whose heads'
+     * batch norms use the whole batch's statistics (the reference's SyncBatchNorm).
      *
      * @throws ConfigException if the configured replicas do not divide {@code images}
      */

@@ -27,6 +27,8 @@ final class AdamW implements GradientUpdater<IUpdater> {
     private final StepClock clock;
     private final INDArray firstMoment;
     private final INDArray secondMoment;
+    /** Room for the update's intermediates, the parameter's shape. */
+    private final INDArray scratch;
     private final Freeze freeze;
     private final String name;
     private final GradientExchange exchange;
@@ -54,6 +56,7 @@ final class AdamW implements GradientUpdater<IUpdater> {
         this.clock = clock;
         this.firstMoment = parameter.ulike();
         this.secondMoment = parameter.ulike();
+        this.scratch = parameter.ulike();
         firstMoment.assign(0);
         secondMoment.assign(0);
     }
@@ -77,14 +80,17 @@ final class AdamW implements GradientUpdater<IUpdater> {
         clip(gradient);
         double beta1 = config.beta1();
         double beta2 = config.beta2();
-        firstMoment.muli(beta1).addi(gradient.mul(1 - beta1));
-        secondMoment.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
+        // Every intermediate goes to the one scratch array: a fresh buffer per op would be zeroed, faulted in and
+        // collected every step for every parameter. The same ops in the same order as with fresh buffers, so the
+        // same bits.
+        firstMoment.muli(beta1).addi(gradient.mul(1 - beta1, scratch));
+        secondMoment.muli(beta2).addi(gradient.mul(gradient, scratch).muli(1 - beta2));
         double correction1 = 1 - Math.pow(beta1, updates);
         double correction2 = 1 - Math.pow(beta2, updates);
-        INDArray denominator = Transforms.sqrt(secondMoment.div(correction2), false).addi(config.eps());
-        gradient.assign(firstMoment.div(denominator).muli(lr / correction1));
+        INDArray denominator = Transforms.sqrt(secondMoment.div(correction2, scratch), false).addi(config.eps());
+        firstMoment.div(denominator, gradient).muli(lr / correction1);
         if (weightDecay > 0) {
-            gradient.addi(parameter.mul(lr * weightDecay));
+            gradient.addi(parameter.mul(lr * weightDecay, scratch));
         }
     }
 

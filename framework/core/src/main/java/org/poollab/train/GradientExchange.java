@@ -32,6 +32,7 @@ final class GradientExchange {
         private final INDArray[] parts = new INDArray[replicas];
         private int arrived;
         private long round;
+        /** The last round's average, overwritten by the next. */
         private INDArray average;
     }
 
@@ -54,11 +55,16 @@ final class GradientExchange {
             long round = slot.round;
             slot.parts[replica] = gradient;
             if (++slot.arrived == replicas) {
-                INDArray sum = slot.parts[0].dup();
+                // One buffer per parameter for every step: each replica has copied the last average out before
+                // it can arrive here again, so the next round may overwrite it.
+                if (slot.average == null) {
+                    slot.average = gradient.ulike();
+                }
+                INDArray sum = slot.average.assign(slot.parts[0]);
                 for (int r = 1; r < replicas; r++) {
                     sum.addi(slot.parts[r]);
                 }
-                slot.average = sum.divi(replicas);
+                sum.divi(replicas);
                 Arrays.fill(slot.parts, null);
                 slot.arrived = 0;
                 slot.round++;
