@@ -5,8 +5,9 @@ For each round and each thread count, runs `poollab bench` and `bench/torch_refe
 (`trainer.replicas`, one native thread each), and each in both precisions: fp32, and PoolLab's bf16-matmul beside
 PyTorch under torch.autocast(cpu, bfloat16). Then takes each configuration's median over the rounds, and each
 engine's best configuration per precision, and prints the ratios PoolLab / PyTorch for training and inference
-img/s (batch 64 and 256) and for peak resident memory during training. Writes everything to reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`,
-which creates the PyTorch virtualenv first; standard library only.
+img/s (batch 64 and 256) and for peak resident memory during training. Writes everything to
+reports/bench/compare-<trainer>-<time>.json. Called by `./poollab compare-torch`, which creates the PyTorch
+virtualenv first; standard library only.
 """
 import argparse
 import json
