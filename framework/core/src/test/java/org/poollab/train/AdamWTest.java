@@ -26,15 +26,19 @@ class AdamWTest {
     private static final Schedules SCHEDULES = new Schedules(Schedule.cosine(0.01, 0.001, STEPS),
             Schedule.cosine(0.04, 0.4, STEPS));
 
+    /** {@code ROWS × COLUMNS} values drawn from {@code N(0, scale²)} with {@code seed}. */
+    private static double[] gaussian(long seed, double scale) {
+        Random random = new Random(seed);
+        double[] values = new double[ROWS * COLUMNS];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextGaussian() * scale;
+        }
+        return values;
+    }
+
     /** Step {@code step}'s gradient: large enough on some steps for the clipping to act. */
     private static double[] gradient(int step) {
-        Random random = new Random(40 + step);
-        double scale = step % 2 == 0 ? 2.0 : 0.2;
-        double[] g = new double[ROWS * COLUMNS];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = random.nextGaussian() * scale;
-        }
-        return g;
+        return gaussian(40 + step, step % 2 == 0 ? 2.0 : 0.2);
     }
 
     /** The parameter after {@code STEPS} steps of PyTorch's AdamW, skipping the steps before {@code frozenUntil}. */
@@ -56,11 +60,11 @@ class AdamWTest {
             double wd = decay ? SCHEDULES.weightDecay().at(step) : 0;
             for (int i = 0; i < theta.length; i++) {
                 double gi = g[i] * clip;
-                m[i] = 0.9 * m[i] + 0.1 * gi;
-                v[i] = 0.999 * v[i] + 0.001 * gi * gi;
-                double mHat = m[i] / (1 - Math.pow(0.9, t));
-                double vHat = v[i] / (1 - Math.pow(0.999, t));
-                theta[i] -= lr * mHat / (Math.sqrt(vHat) + 1e-8) + lr * wd * theta[i];
+                m[i] = CONFIG.beta1() * m[i] + (1 - CONFIG.beta1()) * gi;
+                v[i] = CONFIG.beta2() * v[i] + (1 - CONFIG.beta2()) * gi * gi;
+                double mHat = m[i] / (1 - Math.pow(CONFIG.beta1(), t));
+                double vHat = v[i] / (1 - Math.pow(CONFIG.beta2(), t));
+                theta[i] -= lr * mHat / (Math.sqrt(vHat) + CONFIG.eps()) + lr * wd * theta[i];
             }
         }
         return theta;
@@ -83,12 +87,7 @@ class AdamWTest {
     }
 
     private static double[] start() {
-        Random random = new Random(7);
-        double[] theta = new double[ROWS * COLUMNS];
-        for (int i = 0; i < theta.length; i++) {
-            theta[i] = random.nextGaussian();
-        }
-        return theta;
+        return gaussian(7, 1.0);
     }
 
     @Test
